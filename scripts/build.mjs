@@ -1,0 +1,17 @@
+// Bundles src/ into one CommonJS file: one module to resolve on a cold Lambda start, and only the
+// parts of zod/mini the app uses. zapier-platform-core stays external because Zapier's wrapper
+// loads it anyway. Type-checking is `npm run typecheck`; esbuild only strips types.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['src/index.ts'],
+  outfile: 'dist/index.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  external: ['zapier-platform-core'],
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+});

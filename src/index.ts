@@ -1,0 +1,22 @@
+import { version as platformVersion } from 'zapier-platform-core';
+import { version } from '../package.json';
+import authentication from './authentication';
+import fulfillRewardRedemption from './influitive/creates/fulfill_reward_redemption';
+import refuseRewardRedemption from './influitive/creates/refuse_reward_redemption';
+import findMember from './influitive/searches/find_member';
+import findRewardRedemption from './influitive/searches/find_reward_redemption';
+import newRewardRedemption from './influitive/triggers/new_reward_redemption';
+import reward from './influitive/triggers/reward';
+import rewardRedemptionRequested from './influitive/triggers/reward_redemption_requested';
+
+const byKey = <T extends { key: string }>(...items: T[]) =>
+  Object.fromEntries(items.map((item) => [item.key, item])) as Record<string, T>;
+
+export default {
+  version,
+  platformVersion,
+  authentication,
+  triggers: byKey<{ key: string }>(rewardRedemptionRequested, newRewardRedemption, reward),
+  creates: byKey<{ key: string }>(fulfillRewardRedemption, refuseRewardRedemption),
+  searches: byKey<{ key: string }>(findRewardRedemption, findMember),
+};

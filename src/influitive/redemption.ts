@@ -1,0 +1,248 @@
+/**
+ * The one reward-redemption shape. Influitive's payload field names are not public, so the
+ * normaliser accepts every plausible form (side-loaded or embedded members, reward as object or
+ * id + name, metadata in three places, webhook bodies wrapped or not) and keeps every field it was
+ * sent. Every trigger, search, sample and test goes through `normalizeRedemption`.
+ */
+import * as zm from 'zod/mini';
+import { toIsoWithOffset } from '../shared/dates';
+import { idempotencyKeys } from '../shared/idempotency';
+import { firstString, idString, isJsonObject, type JsonObject } from '../shared/types';
+import { findMember, memberOutputFields, memberSchema, normalizeMember } from './member';
+
+const nullableString = zm.nullable(zm.string());
+
+export const rewardRedemptionSchema = zm.looseObject({
+  id: zm.string().check(zm.minLength(1)),
+  reward_id: nullableString,
+  reward: zm.looseObject({ id: nullableString, name: nullableString }),
+  member: memberSchema,
+  status: zm.string().check(zm.minLength(1)),
+  requested_at: nullableString,
+  metadata: zm.record(zm.string(), zm.unknown()),
+  summary: zm.string(),
+  idempotency_key: zm.string().check(zm.regex(/^influitive-redemption-.+$/)),
+  idempotency_key_alphanumeric: zm.string().check(zm.regex(/^[A-Za-z0-9]{1,100}$/)),
+});
+export type RewardRedemption = zm.infer<typeof rewardRedemptionSchema>;
+
+/** Thrown for a payload that cannot be a redemption; callers turn it into the right z.errors type. */
+export class RedemptionShapeError extends Error {
+  override name = 'RedemptionShapeError';
+}
+
+/** Side-loaded records the redemption may refer to (the API's `contacts`). */
+export interface RedemptionContext {
+  contacts?: readonly unknown[];
+  /** Status when the source does not say: the pending list only holds pending redemptions. */
+  defaultStatus?: string;
+}
+
+const ID_KEYS = ['id', 'uuid', 'reward_redemption_id', 'redemption_id'] as const;
+const MEMBER_REF_KEYS = [
+  'contact_id',
+  'member_id',
+  'advocate_id',
+  'contact_uuid',
+  'member_uuid',
+] as const;
+const REQUESTED_AT_KEYS = [
+  'requested_at',
+  'created_at',
+  'redeemed_at',
+  'createdAt',
+  'requestedAt',
+] as const;
+
+const resolveMember = (raw: JsonObject, contacts: readonly unknown[]): JsonObject => {
+  for (const key of ['contact', 'member', 'advocate'] as const) {
+    const embedded = raw[key];
+    if (isJsonObject(embedded)) return embedded;
+    const ref = idString(embedded);
+    if (ref !== undefined) return findMember(contacts, ref) ?? { id: ref };
+  }
+  const ref = firstString(raw, MEMBER_REF_KEYS);
+  if (ref === undefined) return {};
+  return findMember(contacts, ref) ?? { id: ref };
+};
+
+const resolveReward = (
+  raw: JsonObject,
+): JsonObject & { id: string | null; name: string | null } => {
+  const reward = isJsonObject(raw.reward) ? raw.reward : {};
+  const nameFromString = typeof raw.reward === 'string' ? raw.reward : undefined;
+  return {
+    ...reward,
+    id:
+      firstString(reward, ['id', 'uuid']) ?? firstString(raw, ['reward_id', 'reward_uuid']) ?? null,
+    name:
+      firstString(reward, ['name', 'title']) ??
+      firstString(raw, ['reward_name', 'reward_title']) ??
+      nameFromString ??
+      null,
+  };
+};
+
+/** Reward Metadata as a flat object, from an object, a `[{key, value}]` list or a JSON string. */
+export const normalizeMetadata = (value: unknown): Record<string, unknown> => {
+  if (typeof value === 'string') {
+    try {
+      return normalizeMetadata(JSON.parse(value));
+    } catch {
+      return {};
+    }
+  }
+  if (Array.isArray(value)) {
+    const pairs: Record<string, unknown> = {};
+    for (const entry of value) {
+      if (!isJsonObject(entry)) continue;
+      const key = firstString(entry, ['key', 'name', 'label']);
+      if (key !== undefined) pairs[key] = entry.value;
+    }
+    return pairs;
+  }
+  return isJsonObject(value) ? { ...value } : {};
+};
+
+const resolveMetadata = (raw: JsonObject): Record<string, unknown> => {
+  const reward = isJsonObject(raw.reward) ? raw.reward : {};
+  const found = [raw.metadata, raw.reward_metadata, reward.metadata, reward.reward_metadata].find(
+    (candidate) => candidate !== undefined && candidate !== null,
+  );
+  return normalizeMetadata(found);
+};
+
+const summarize = (
+  reward: { id: string | null; name: string | null },
+  member: ReturnType<typeof normalizeMember>,
+) => {
+  const what = reward.name ?? (reward.id ? `Reward ${reward.id}` : 'Reward');
+  const who =
+    member.name && member.email
+      ? `${member.name} <${member.email}>`
+      : (member.name ?? member.email);
+  return who ? `${what} for ${who}` : what;
+};
+
+/** One redemption in the shape every trigger and search outputs. */
+export const normalizeRedemption = (
+  raw: unknown,
+  context: RedemptionContext = {},
+): RewardRedemption => {
+  if (!isJsonObject(raw)) {
+    throw new RedemptionShapeError(
+      `A reward redemption must be a JSON object, not ${raw === null ? 'null' : typeof raw}.`,
+    );
+  }
+  const id = firstString(raw, ID_KEYS);
+  if (id === undefined) {
+    throw new RedemptionShapeError(
+      `The reward redemption has no id (looked for ${ID_KEYS.join(', ')}); its fields are: ${Object.keys(raw).slice(0, 20).join(', ') || 'none'}.`,
+    );
+  }
+  const reward = resolveReward(raw);
+  const member = normalizeMember(resolveMember(raw, context.contacts ?? []));
+  const requestedAt = REQUESTED_AT_KEYS.map((key) => toIsoWithOffset(raw[key])).find(Boolean);
+  return rewardRedemptionSchema.parse({
+    ...raw,
+    id,
+    reward_id: reward.id,
+    reward,
+    member,
+    status: firstString(raw, ['status', 'state']) ?? context.defaultStatus ?? 'pending',
+    requested_at: requestedAt ?? null,
+    metadata: resolveMetadata(raw),
+    summary: summarize(reward, member),
+    ...idempotencyKeys('influitive-redemption', id),
+  });
+};
+
+/** The redemptions and side-loaded contacts in one API page or webhook list body. */
+export const redemptionsFromPage = (
+  body: unknown,
+): { redemptions: unknown[]; contacts: unknown[] } => {
+  if (Array.isArray(body)) return { redemptions: body, contacts: [] };
+  if (!isJsonObject(body)) return { redemptions: [], contacts: [] };
+  const list = [body.reward_redemptions, body.redemptions, body.data].find(Array.isArray) ?? [];
+  const contacts = [body.contacts, body.members, body.included].find(Array.isArray) ?? [];
+  return { redemptions: list, contacts };
+};
+
+const WRAPPER_KEYS = ['reward_redemption', 'redemption', 'data', 'payload'] as const;
+const MAX_WRAPPING = 4;
+
+/**
+ * The redemption inside a webhook delivery: the body itself, or wrapped in `reward_redemption`,
+ * `redemption`, `data` or `payload` (possibly twice). Members beside the redemption at any level
+ * (`contacts`, `contact`, `member`) are kept for the normaliser.
+ */
+export const unwrapRedemptionDelivery = (
+  body: unknown,
+): { redemption: JsonObject; contacts: unknown[] } => {
+  const contacts: unknown[] = [];
+  let current: unknown = body;
+  for (let depth = 0; depth <= MAX_WRAPPING && isJsonObject(current); depth += 1) {
+    const level: JsonObject = current;
+    if (Array.isArray(level.contacts)) contacts.push(...level.contacts);
+    const wrapped = WRAPPER_KEYS.map((key) => level[key]).find(isJsonObject);
+    if (firstString(level, ID_KEYS) !== undefined || wrapped === undefined) {
+      return { redemption: level, contacts };
+    }
+    // A member or reward beside the wrapper belongs to the redemption inside it.
+    current = {
+      ...(isJsonObject(level.contact) ? { contact: level.contact } : {}),
+      ...(isJsonObject(level.member) ? { member: level.member } : {}),
+      ...(isJsonObject(level.reward) ? { reward: level.reward } : {}),
+      ...wrapped,
+    };
+  }
+  throw new RedemptionShapeError(
+    `The delivery is not a reward redemption: expected a JSON object, got ${Array.isArray(current) ? 'an array' : current === null ? 'null' : typeof current}.`,
+  );
+};
+
+/** True when the redemption is for the reward the user picked (by id, uuid or reward_id). */
+export const isForReward = (
+  redemption: RewardRedemption,
+  rewardId: string | undefined,
+): boolean => {
+  if (!rewardId) return true;
+  const candidates = [redemption.reward_id, redemption.reward.id, idString(redemption.reward.uuid)];
+  return candidates.includes(rewardId.trim());
+};
+
+/** Newest first by `requested_at`, keeping the source order where dates are unknown or equal. */
+export const newestFirst = (redemptions: readonly RewardRedemption[]): RewardRedemption[] =>
+  redemptions
+    .map((redemption, index) => ({
+      redemption,
+      index,
+      at: Date.parse(redemption.requested_at ?? ''),
+    }))
+    .sort((a, b) => {
+      const byDate =
+        (Number.isNaN(b.at) ? -Infinity : b.at) - (Number.isNaN(a.at) ? -Infinity : a.at);
+      return byDate !== 0 && !Number.isNaN(byDate) ? byDate : a.index - b.index;
+    })
+    .map(({ redemption }) => redemption);
+
+export const redemptionOutputFields = [
+  { key: 'id', label: 'Redemption ID', type: 'string' as const },
+  { key: 'summary', label: 'Summary', type: 'string' as const },
+  { key: 'status', label: 'Status', type: 'string' as const },
+  { key: 'requested_at', label: 'Requested At', type: 'datetime' as const },
+  { key: 'reward_id', label: 'Reward ID', type: 'string' as const },
+  { key: 'reward__id', label: 'Reward ID (Reward Object)', type: 'string' as const },
+  { key: 'reward__name', label: 'Reward Name', type: 'string' as const },
+  ...memberOutputFields('member__'),
+  {
+    key: 'idempotency_key',
+    label: 'Idempotency Key (e.g. Tremendous External ID)',
+    type: 'string' as const,
+  },
+  {
+    key: 'idempotency_key_alphanumeric',
+    label: 'Idempotency Key, Letters and Digits Only (e.g. Tango Card External Ref ID)',
+    type: 'string' as const,
+  },
+];

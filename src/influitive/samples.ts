@@ -1,0 +1,38 @@
+import { normalizeRedemption } from './redemption';
+
+/**
+ * A pending redemption as `GET /reward_redemptions` lists it, with Reward Metadata enabled and the
+ * member side-loaded in `contacts`. The static samples are this record through the one normaliser.
+ */
+export const pendingRedemptionPage = {
+  reward_redemptions: [
+    {
+      id: 48213,
+      uuid: '6f0e9c1a-3b2d-4e5f-8a7b-1c2d3e4f5a6b',
+      reward_id: 731,
+      reward: { id: 731, name: 'Amazon.com Gift Card ($25)', points: 2500 },
+      contact_id: 90211,
+      points: 2500,
+      created_at: '2026-11-20T09:14:03-05:00',
+      metadata: { vendor_product_id: 'AMZN-US-25', amount: '25.00', currency: 'USD' },
+    },
+  ],
+  contacts: [
+    {
+      id: 90211,
+      uuid: 'c4b3a291-8f7e-4d6c-b5a4-93e2f1d0c9b8',
+      name: 'Maya Patel',
+      first_name: 'Maya',
+      last_name: 'Patel',
+      email: 'maya.patel@northwind-analytics.example',
+      company: 'Northwind Analytics',
+      title: 'Data Engineer',
+    },
+  ],
+  links: { self: 'https://api.influitive.com/reward_redemptions', next: null },
+};
+
+export const redemptionSample = normalizeRedemption(pendingRedemptionPage.reward_redemptions[0], {
+  contacts: pendingRedemptionPage.contacts,
+  defaultStatus: 'pending',
+});

@@ -1,0 +1,71 @@
+import type { Bundle, ZObject } from '../../shared/types';
+import { fetchPendingRedemptions } from '../pending-redemptions';
+import { newestFirst, type RewardRedemption, redemptionOutputFields } from '../redemption';
+import { redemptionSample } from '../samples';
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+
+/**
+ * A pending redemption by id, member email or idempotency key (either form). This is how a vendor's
+ * own "order delivered" Zap finds the redemption to fulfill later.
+ */
+export const findPendingRedemption = async (
+  z: ZObject,
+  bundle: Bundle,
+): Promise<RewardRedemption[]> => {
+  const id = text(bundle.inputData.redemption_id);
+  const email = text(bundle.inputData.email)?.toLowerCase();
+  const key = text(bundle.inputData.idempotency_key);
+  if (!id && !email && !key) {
+    throw new z.errors.Error(
+      'Enter a redemption ID, a member email or an idempotency key to search by.',
+      'missing_search_term',
+      400,
+    );
+  }
+  const matches = (r: RewardRedemption): boolean =>
+    (!id || r.id === id || r.uuid === id) &&
+    (!email || r.member.email?.toLowerCase() === email) &&
+    (!key || r.idempotency_key === key || r.idempotency_key_alphanumeric === key);
+  // Ids and keys are unique, so the listing can stop at the first match; an email may match several.
+  const unique = Boolean(id || key);
+  const { redemptions } = await fetchPendingRedemptions(z, bundle, unique ? matches : undefined);
+  return newestFirst(redemptions.filter(matches));
+};
+
+export default {
+  key: 'find_reward_redemption',
+  noun: 'Reward Redemption',
+  display: {
+    label: 'Find Reward Redemption',
+    description:
+      'Finds a pending reward redemption by ID, member email or the idempotency key sent to your reward vendor.',
+  },
+  operation: {
+    inputFields: [
+      {
+        key: 'redemption_id',
+        label: 'Redemption ID',
+        required: false,
+        helpText: 'The Influitive redemption ID.',
+      },
+      {
+        key: 'email',
+        label: 'Member Email',
+        required: false,
+        helpText: "The advocate's email; returns their pending redemptions, newest first.",
+      },
+      {
+        key: 'idempotency_key',
+        label: 'Idempotency Key',
+        required: false,
+        helpText:
+          "The key you sent your reward vendor (Tremendous `external_id`, Tango Card `externalRefID`). Map it from the vendor's delivered event to close the loop.",
+      },
+    ],
+    perform: findPendingRedemption,
+    sample: redemptionSample,
+    outputFields: redemptionOutputFields,
+  },
+};

@@ -1,0 +1,69 @@
+import type { Bundle, ZObject } from './types';
+import { isJsonObject } from './types';
+
+/**
+ * Header names as Zapier hands them to a hook (`Http-X-Api-Key`, `Http-Authorization`,
+ * `Content-Type`), lower-cased and without the `http-` prefix: `x-api-key`, `authorization`.
+ */
+export const normalizedHeaders = (bundle: Pick<Bundle, 'rawRequest'>): Map<string, string> => {
+  const headers = new Map<string, string>();
+  const raw = bundle.rawRequest?.headers;
+  if (!isJsonObject(raw)) return headers;
+  for (const [name, value] of Object.entries(raw)) {
+    if (typeof value !== 'string') continue;
+    const key = name
+      .toLowerCase()
+      .replace(/^http[-_]/, '')
+      .replace(/_/g, '-');
+    if (!headers.has(key)) headers.set(key, value);
+  }
+  return headers;
+};
+
+/** Query parameters of the delivery, from the raw query string or the cleaned request. */
+export const queryParameters = (bundle: Pick<Bundle, 'rawRequest' | 'cleanedRequest'>) => {
+  const raw = bundle.rawRequest?.querystring;
+  const params = new URLSearchParams(typeof raw === 'string' ? raw.replace(/^\?/, '') : '');
+  const cleaned: unknown = isJsonObject(bundle.cleanedRequest)
+    ? bundle.cleanedRequest.querystring
+    : undefined;
+  if (isJsonObject(cleaned)) {
+    for (const [name, value] of Object.entries(cleaned)) {
+      if (typeof value === 'string' && !params.has(name)) params.set(name, value);
+    }
+  }
+  return params;
+};
+
+/** Names the JSON type of a value for a halt reason ("an array", "a string"). */
+export const describeJsonType = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+
+/**
+ * The delivery's JSON body. The raw bytes are preferred because `cleanedRequest` mixes the query
+ * string into the body; a body that is empty or not JSON halts the run with the reason, so a bad
+ * delivery shows up in the Zap history instead of as an unhandled exception.
+ */
+export const readHookBody = (z: ZObject, bundle: Bundle, source: string): unknown => {
+  const content = bundle.rawRequest?.content;
+  if (typeof content === 'string') {
+    if (content.trim() === '') {
+      throw new z.errors.HaltedError(`${source} sent an empty body; there is no event to process.`);
+    }
+    try {
+      return JSON.parse(content);
+    } catch {
+      throw new z.errors.HaltedError(
+        `${source} sent a body that is not JSON (${content.length} bytes); there is no event to process.`,
+      );
+    }
+  }
+  const cleaned: unknown = bundle.cleanedRequest;
+  if (isJsonObject(cleaned)) {
+    const { querystring: _querystring, ...body } = cleaned;
+    if (Object.keys(body).length > 0) return body;
+  } else if (cleaned !== undefined && cleaned !== null) {
+    return cleaned;
+  }
+  throw new z.errors.HaltedError(`${source} sent an empty body; there is no event to process.`);
+};
