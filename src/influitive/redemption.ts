@@ -6,7 +6,7 @@
  */
 import * as zm from 'zod/mini';
 import { toIsoWithOffset } from '../shared/dates';
-import { idempotencyKeys } from '../shared/idempotency';
+import { idempotencyKeys, idempotencyOutputFields } from '../shared/idempotency';
 import { firstString, idString, isJsonObject, type JsonObject } from '../shared/types';
 import { findMember, memberOutputFields, memberSchema, normalizeMember } from './member';
 

@@ -1,3 +1,4 @@
+import { scrubSecrets, secretsOf } from './secrets';
 import type { Bundle, ZObject } from './types';
 import { isJsonObject } from './types';
 
@@ -67,3 +68,28 @@ export const readHookBody = (z: ZObject, bundle: Bundle, source: string): unknow
   }
   throw new z.errors.HaltedError(`${source} sent an empty body; there is no event to process.`);
 };
+
+/** A halt for a delivery that must not run the Zap, scrubbed of secrets: payload text is sender-chosen. */
+export const haltDelivery = (
+  z: ZObject,
+  bundle: Pick<Bundle, 'authData'>,
+  message: string,
+): Error => new z.errors.HaltedError(scrubSecrets(message, secretsOf(bundle)));
+
+type HookPerform<T> = (z: ZObject, bundle: Bundle) => Promise<T>;
+
+/**
+ * Core appends the bundle minus authData (`What happened: …`) to an error's message unless the
+ * error is marked `doNotContextify`. For a hook that dump holds `rawRequest.headers`, so a key the
+ * delivery carried would show in the Zap history: every error of a hook's perform opts out.
+ */
+export const withoutRequestDump =
+  <T>(perform: HookPerform<T>): HookPerform<T> =>
+  async (z, bundle) => {
+    try {
+      return await perform(z, bundle);
+    } catch (error) {
+      if (error instanceof Error) Object.assign(error, { doNotContextify: true });
+      throw error;
+    }
+  };

@@ -19,3 +19,17 @@ export const idempotencyKeys = (prefix: string, id: string): IdempotencyKeys => 
     idempotency_key_alphanumeric: key.replace(/[^A-Za-z0-9]/g, '').slice(0, ALPHANUMERIC_KEY_MAX),
   };
 };
+
+/** The two key fields as every trigger outputs them, labelled once. */
+export const idempotencyOutputFields = [
+  {
+    key: 'idempotency_key',
+    label: 'Idempotency Key (e.g. Tremendous External ID)',
+    type: 'string' as const,
+  },
+  {
+    key: 'idempotency_key_alphanumeric',
+    label: 'Idempotency Key, Letters and Digits Only (e.g. Tango Card External Ref ID)',
+    type: 'string' as const,
+  },
+];

@@ -14,17 +14,33 @@ const handler = handlerFor(App);
 /**
  * Runs one operation (`triggers.x.operation.perform`) through core's Lambda handler, the entry point
  * Zapier runs in production, with `z.cache` backed by an RPC server (see FakeZapierRpc) when given.
+ * `logs`, when given, collects every log entry core writes (HTTP details included), after core's
+ * own secret scrubbing, as JSON lines.
  */
 export const runOperation = async (
   method: string,
   bundle: Bundle,
   rpcUrl?: string,
+  logs?: string[],
 ): Promise<unknown> => {
   const event = {
     command: 'execute',
     method,
     bundle,
-    ...(rpcUrl ? { rpc_base: rpcUrl, token: 'fake-zapier-rpc-token' } : {}),
+    // With a token core also streams logs to Zapier; the fake RPC server takes them on loopback.
+    ...(rpcUrl
+      ? {
+          rpc_base: rpcUrl,
+          token: 'fake-zapier-rpc-token',
+          environment: { LOGGING_ENDPOINT: rpcUrl.replace(/\/rpc$/, '/input') },
+        }
+      : {}),
+    ...(logs
+      ? {
+          customLogger: (message: string, data: unknown) =>
+            logs.push(JSON.stringify({ message, data })),
+        }
+      : {}),
   };
   const response = await handler(event);
   return response.results;

@@ -5,13 +5,16 @@ import type { AddressInfo } from 'node:net';
  * A stand-in for Zapier's RPC service on 127.0.0.1, as far as `z.cache` uses it: `zcache_set` with
  * `nx` answers false when the key exists (Zapier's own contract; the in-memory mock in
  * createAppTester ignores `nx`), `null` when throttled, and a 500 when the cache is down.
+ * It also takes the log stream core sends once it has a token (`logUrl`), keeping the lines.
  */
 export class FakeZapierRpc {
   readonly store = new Map<string, { value: string; expiresAt: number | undefined }>();
   mode: 'up' | 'throttled' | 'down' = 'up';
   calls: { method: string; params: unknown[] }[] = [];
+  readonly logLines: string[] = [];
   private server: Server | undefined;
   url = '';
+  logUrl = '';
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -20,6 +23,11 @@ export class FakeZapierRpc {
         raw += chunk;
       });
       req.on('end', () => {
+        if (req.url !== '/rpc') {
+          this.logLines.push(...raw.split('\n').filter(Boolean));
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+          return;
+        }
         const { id, method, params } = JSON.parse(raw) as {
           id: string;
           method: string;
@@ -37,7 +45,9 @@ export class FakeZapierRpc {
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/rpc`;
+    const origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `${origin}/rpc`;
+    this.logUrl = `${origin}/input`;
     return this;
   }
 

@@ -1,5 +1,5 @@
 import { claimDelivery, THIRTY_DAYS_SECONDS } from '../../shared/dedupe';
-import { readHookBody } from '../../shared/hook-request';
+import { haltDelivery, readHookBody, withoutRequestDump } from '../../shared/hook-request';
 import { type Bundle, idString, type ZObject } from '../../shared/types';
 import { rewardFilterField } from '../fields';
 import { fetchPendingRedemptions } from '../pending-redemptions';
@@ -62,10 +62,7 @@ const confirmPending = async (
  * One "Reward Redemption Requested" delivery: normalised, confirmed pending through the API (unless
  * turned off) so a forged or replayed webhook cannot order a gift card, then de-duplicated.
  */
-export const receiveRedemptionRequested = async (
-  z: ZObject,
-  bundle: Bundle,
-): Promise<RewardRedemption[]> => {
+const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemption[]> => {
   const body = readHookBody(z, bundle, SOURCE);
   let delivered: RewardRedemption;
   try {
@@ -73,7 +70,9 @@ export const receiveRedemptionRequested = async (
     delivered = normalizeRedemption(redemption, { contacts, defaultStatus: 'pending' });
   } catch (error) {
     if (!(error instanceof RedemptionShapeError)) throw error;
-    throw new z.errors.HaltedError(
+    throw haltDelivery(
+      z,
+      bundle,
       `${error.message} Check that this Zap's URL is pasted into the hub's "Reward Redemption Requested" webhook.`,
     );
   }
@@ -82,7 +81,9 @@ export const receiveRedemptionRequested = async (
   if (bundle.inputData.verify_with_api !== false && bundle.inputData.verify_with_api !== 'false') {
     const confirmed = await confirmPending(z, bundle, delivered);
     if (!confirmed) {
-      throw new z.errors.HaltedError(
+      throw haltDelivery(
+        z,
+        bundle,
         `Reward redemption ${delivered.id} is not pending in Influitive (already fulfilled or refused, or never requested), so this delivery was stopped and no reward is sent for it.`,
       );
     }
@@ -92,7 +93,9 @@ export const receiveRedemptionRequested = async (
   const rewardId =
     typeof bundle.inputData.reward_id === 'string' ? bundle.inputData.reward_id : undefined;
   if (!isForReward(redemption, rewardId)) {
-    throw new z.errors.HaltedError(
+    throw haltDelivery(
+      z,
+      bundle,
       `Reward redemption ${redemption.id} is for reward ${redemption.reward.name ?? redemption.reward_id ?? 'unknown'}; this Zap only handles reward ${rewardId}.`,
     );
   }
@@ -104,12 +107,16 @@ export const receiveRedemptionRequested = async (
     THIRTY_DAYS_SECONDS,
   );
   if (claim === 'duplicate') {
-    throw new z.errors.HaltedError(
+    throw haltDelivery(
+      z,
+      bundle,
       `Reward redemption ${redemption.id} was already delivered to this Zap; this repeat was stopped so the reward is not sent twice.`,
     );
   }
   return [redemption];
 };
+
+export const receiveRedemptionRequested = withoutRequestDump(receiveDelivery);
 
 export default {
   key: 'reward_redemption_requested',
@@ -117,7 +124,7 @@ export default {
   display: {
     label: 'Reward Redemption Requested (Instant)',
     description:
-      'Triggers the instant an advocate requests a reward, through the hub\'s "Reward Redemption Requested" webhook.',
+      'Triggers when an advocate requests a reward, the instant the hub sends its "Reward Redemption Requested" webhook.',
     directions:
       'Copy this Zap\'s URL. In your AdvocateHub, open the admin Integrations settings, add a webhook for "Reward Redemption Requested" and paste the URL there. Ask support@influitive.com to enable Reward Metadata so each reward carries its vendor SKU and amount.',
   },

@@ -1,0 +1,144 @@
+import nock from 'nock';
+import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
+import { messageOf, rejectionOf } from '../../helpers/errors';
+import { runOperation } from '../../helpers/run';
+
+const FULFILL = 'creates.fulfill_reward_redemption.operation.perform';
+const REFUSE = 'creates.refuse_reward_redemption.operation.perform';
+
+afterEach(() => nock.cleanAll());
+
+describe('fulfill_reward_redemption', () => {
+  it('posts the decision with the message and returns what Influitive said', async () => {
+    const message = 'Your gift card: https://www.tremendous.com/rewards/payout/abc123\nEnjoy!';
+    const scope = nock(API, {
+      reqheaders: { ...influitiveHeaders, 'content-type': 'application/json' },
+    })
+      .post('/reward_redemptions/48213/decision/fulfill', { message })
+      .reply(200, { id: 48213, status: 'fulfilled' });
+    const result = await runOperation(
+      FULFILL,
+      makeBundle({ inputData: { redemption_id: '48213', message } }),
+    );
+    expect(result).toEqual({
+      id: '48213',
+      decision: 'fulfilled',
+      message,
+      decided_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/),
+      response: { id: 48213, status: 'fulfilled' },
+    });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('sends no body when there is no message, and accepts an empty 204', async () => {
+    let body: unknown = 'not called';
+    nock(API)
+      .post('/reward_redemptions/48213/decision/fulfill')
+      .reply(204, (_uri, requestBody) => {
+        body = requestBody;
+        return '';
+      });
+    const result = await runOperation(
+      FULFILL,
+      makeBundle({ inputData: { redemption_id: 48213, message: '  ' } }),
+    );
+    expect(body).toBe('');
+    expect(result).toMatchObject({
+      id: '48213',
+      decision: 'fulfilled',
+      message: null,
+      response: {},
+    });
+  });
+
+  it('keeps a non-object JSON answer under response.body', async () => {
+    nock(API).post('/reward_redemptions/48213/decision/fulfill').reply(200, '"ok"');
+    const result = await runOperation(
+      FULFILL,
+      makeBundle({ inputData: { redemption_id: '48213' } }),
+    );
+    expect(result).toMatchObject({ response: { body: 'ok' } });
+  });
+
+  it('url-encodes a uuid id', async () => {
+    const scope = nock(API).post('/reward_redemptions/a%2Fb/decision/fulfill').reply(200, {});
+    await runOperation(FULFILL, makeBundle({ inputData: { redemption_id: 'a/b' } }));
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('says the redemption was not found on 404', async () => {
+    nock(API).post('/reward_redemptions/99999/decision/fulfill').reply(404, { error: 'Not found' });
+    const error = await rejectionOf(
+      runOperation(FULFILL, makeBundle({ inputData: { redemption_id: '99999' } })),
+    );
+    expect(JSON.parse(error.message)).toMatchObject({
+      message: expect.stringMatching(/^Reward redemption 99999 was not found in Influitive\./),
+      code: 'redemption_not_found',
+      status: 404,
+    });
+  });
+
+  it.each([409, 422])(
+    'says the redemption was already decided on %i, in the API words',
+    async (status) => {
+      nock(API)
+        .post('/reward_redemptions/48213/decision/fulfill')
+        .reply(status, { error: 'Reward redemption has already been fulfilled' });
+      const error = await rejectionOf(
+        runOperation(FULFILL, makeBundle({ inputData: { redemption_id: '48213' } })),
+      );
+      expect(messageOf(error)).toBe(
+        'Influitive would not fulfill reward redemption 48213: it was already decided (fulfilled or refused). Influitive said: "Reward redemption has already been fulfilled"',
+      );
+    },
+  );
+
+  it('still maps other failures through the shared error handling', async () => {
+    nock(API).post('/reward_redemptions/48213/decision/fulfill').reply(401, '');
+    const error = await rejectionOf(
+      runOperation(FULFILL, makeBundle({ inputData: { redemption_id: '48213' } })),
+    );
+    expect(error.name).toBe('ExpiredAuthError');
+  });
+
+  it('asks for the redemption when none is given, without calling Influitive', async () => {
+    const error = await rejectionOf(runOperation(FULFILL, makeBundle({ inputData: {} })));
+    expect(messageOf(error)).toMatch(/Choose the reward redemption/);
+  });
+});
+
+describe('refuse_reward_redemption', () => {
+  it('posts the refusal with the reason', async () => {
+    const message =
+      'Sorry, the Northwind hoodie in size M is out of stock. Your points have been returned.';
+    const scope = nock(API, { reqheaders: influitiveHeaders })
+      .post('/reward_redemptions/48214/decision/refuse', { message })
+      .reply(200, { id: 48214, status: 'refused' });
+    const result = await runOperation(
+      REFUSE,
+      makeBundle({ inputData: { redemption_id: '48214', message } }),
+    );
+    expect(result).toMatchObject({ id: '48214', decision: 'refused', message });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('requires a reason, because the advocate is told why', async () => {
+    const error = await rejectionOf(
+      runOperation(REFUSE, makeBundle({ inputData: { redemption_id: '48214' } })),
+    );
+    expect(messageOf(error)).toMatch(/Enter a message telling the advocate why/);
+  });
+
+  it('says a refused redemption was already decided', async () => {
+    nock(API).post('/reward_redemptions/48214/decision/refuse').reply(422, '');
+    const error = await rejectionOf(
+      runOperation(
+        REFUSE,
+        makeBundle({ inputData: { redemption_id: '48214', message: 'Out of stock' } }),
+      ),
+    );
+    expect(messageOf(error)).toBe(
+      'Influitive would not refuse reward redemption 48214: it was already decided (fulfilled or refused).',
+    );
+  });
+});

@@ -1,0 +1,212 @@
+import {
+  isForReward,
+  newestFirst,
+  normalizeMetadata,
+  normalizeRedemption,
+  RedemptionShapeError,
+  redemptionsFromPage,
+  rewardRedemptionSchema,
+  unwrapRedemptionDelivery,
+} from '../../src/influitive/redemption';
+import page1 from './fixtures/reward_redemptions_page1.json';
+import page2 from './fixtures/reward_redemptions_page2.json';
+
+const [giftCard, hoodie] = page1.reward_redemptions;
+const contacts = page1.contacts;
+
+describe('normalizeRedemption', () => {
+  it('resolves a side-loaded member by contact_id and keeps every source field', () => {
+    const result = normalizeRedemption(giftCard, { contacts });
+    expect(result).toMatchObject({
+      id: '48213',
+      uuid: '6f0e9c1a-3b2d-4e5f-8a7b-1c2d3e4f5a6b',
+      reward_id: '731',
+      reward: { id: '731', name: 'Amazon.com Gift Card ($25)', points: 2500 },
+      member: {
+        id: '90211',
+        email: 'maya.patel@northwind-analytics.example',
+        first_name: 'Maya',
+        last_name: 'Patel',
+        name: 'Maya Patel',
+        company: 'Northwind Analytics',
+      },
+      status: 'pending',
+      requested_at: '2026-11-20T09:14:03-05:00',
+      metadata: { vendor_product_id: 'AMZN-US-25', amount: '25.00', currency: 'USD' },
+      summary: 'Amazon.com Gift Card ($25) for Maya Patel <maya.patel@northwind-analytics.example>',
+      idempotency_key: 'influitive-redemption-48213',
+      idempotency_key_alphanumeric: 'influitiveredemption48213',
+      contact_id: 90211,
+      points: 2500,
+      created_at: '2026-11-20T09:14:03-05:00',
+    });
+  });
+
+  it('resolves member_id, takes the reward name from reward_name and builds the name from its parts', () => {
+    const result = normalizeRedemption(hoodie, { contacts });
+    expect(result.reward).toEqual({ id: '812', name: 'Northwind Hoodie' });
+    expect(result.member).toMatchObject({ id: '90388', name: 'Jonas Lindqvist' });
+    expect(result.metadata).toEqual({});
+    // Shipping fields pass through untouched.
+    expect(result).toMatchObject({ address: '418 Queen St W', zip: 'M5V 2A8', country: 'CA' });
+  });
+
+  it('reads an embedded contact, metadata as a key/value list inside the reward, and state', () => {
+    const result = normalizeRedemption(page2.reward_redemptions[0]);
+    expect(result.member).toMatchObject({
+      id: '90402',
+      email: 'li.wei@harbour-labs.example',
+      name: 'Li Wei',
+      trusted: false,
+    });
+    expect(result.metadata).toEqual({ vendor_product_id: 'AMZN-US-25', amount: '25.00' });
+    expect(result.reward_id).toBe('731');
+    expect(result.requested_at).toBe('2026-11-18T11:02:00.000+00:00');
+  });
+
+  it.each([
+    ['metadata', { metadata: { sku: 'HOOD-M' } }],
+    ['reward_metadata', { reward_metadata: { sku: 'HOOD-M' } }],
+    ['reward.metadata', { reward: { id: 1, metadata: { sku: 'HOOD-M' } } }],
+    ['reward.reward_metadata', { reward: { id: 1, reward_metadata: { sku: 'HOOD-M' } } }],
+    ['a JSON string', { metadata: '{"sku":"HOOD-M"}' }],
+    ['a name/value list', { reward_metadata: [{ name: 'sku', value: 'HOOD-M' }, 'noise'] }],
+  ])('finds Reward Metadata under %s', (_where, fields) => {
+    expect(normalizeRedemption({ id: 5, ...fields }).metadata).toEqual({ sku: 'HOOD-M' });
+  });
+
+  it('treats unreadable metadata as empty rather than failing', () => {
+    expect(normalizeMetadata('not json')).toEqual({});
+    expect(normalizeMetadata(42)).toEqual({});
+  });
+
+  it('refers to a member embedded only by id, and falls back to the bare id when not side-loaded', () => {
+    expect(normalizeRedemption({ id: 1, member: 90211 }, { contacts }).member.email).toBe(
+      'maya.patel@northwind-analytics.example',
+    );
+    expect(normalizeRedemption({ id: 1, contact_id: 'c-77' }).member).toEqual({
+      id: 'c-77',
+      email: null,
+      first_name: null,
+      last_name: null,
+      name: null,
+    });
+  });
+
+  it('matches a side-loaded member by uuid', () => {
+    const result = normalizeRedemption(
+      { id: 1, contact_uuid: 'c4b3a291-8f7e-4d6c-b5a4-93e2f1d0c9b8' },
+      { contacts },
+    );
+    expect(result.member.name).toBe('Maya Patel');
+  });
+
+  it('accepts the reward as a bare name and a uuid as the only id', () => {
+    const result = normalizeRedemption({
+      uuid: 'r-uuid-1',
+      reward: 'Team Lunch',
+      reward_uuid: 'rw-9',
+    });
+    expect(result).toMatchObject({
+      id: 'r-uuid-1',
+      reward: { id: 'rw-9', name: 'Team Lunch' },
+      summary: 'Team Lunch',
+    });
+  });
+
+  it('reads an offset-less timestamp as UTC and an epoch number as seconds', () => {
+    expect(normalizeRedemption({ id: 1, requested_at: '2026-11-20 14:03:11' }).requested_at).toBe(
+      '2026-11-20T14:03:11.000+00:00',
+    );
+    expect(normalizeRedemption({ id: 1, created_at: 1_795_000_000 }).requested_at).toBe(
+      '2026-11-18T11:06:40.000+00:00',
+    );
+    expect(normalizeRedemption({ id: 1, created_at: 'yesterday' }).requested_at).toBeNull();
+  });
+
+  it('caps the alphanumeric key at 100 characters for Tango Card', () => {
+    const result = normalizeRedemption({ id: 'x'.repeat(150) });
+    expect(result.idempotency_key_alphanumeric).toHaveLength(100);
+    expect(result.idempotency_key).toBe(`influitive-redemption-${'x'.repeat(150)}`);
+  });
+
+  it.each([
+    [
+      { reward_id: 731 },
+      /has no id \(looked for id, uuid, reward_redemption_id, redemption_id\); its fields are: reward_id/,
+    ],
+    [{ id: '   ' }, /has no id/],
+    [{ id: { nested: true } }, /has no id/],
+    ['48213', /must be a JSON object, not string/],
+    [null, /must be a JSON object, not null/],
+  ])('rejects %j with a clear message, never a TypeError', (raw, message) => {
+    expect(() => normalizeRedemption(raw)).toThrow(RedemptionShapeError);
+    expect(() => normalizeRedemption(raw)).toThrow(message);
+  });
+
+  it('produces output that satisfies the schema for every fixture record', () => {
+    for (const raw of [...page1.reward_redemptions, ...page2.reward_redemptions]) {
+      expect(rewardRedemptionSchema.safeParse(normalizeRedemption(raw, { contacts })).success).toBe(
+        true,
+      );
+    }
+  });
+});
+
+describe('unwrapRedemptionDelivery', () => {
+  const redemption = { id: 48213, reward_id: 731 };
+  it.each([
+    ['the redemption itself', redemption],
+    ['reward_redemption', { event: 'reward_redemption_requested', reward_redemption: redemption }],
+    ['data', { data: redemption }],
+    ['payload', { payload: redemption }],
+    ['payload.data', { payload: { data: { reward_redemption: redemption } } }],
+  ])('finds the redemption in %s', (_how, body) => {
+    expect(unwrapRedemptionDelivery(body).redemption).toMatchObject(redemption);
+  });
+
+  it('keeps a member and contacts delivered beside the wrapped redemption', () => {
+    const { redemption: inner, contacts: found } = unwrapRedemptionDelivery({
+      reward_redemption: { id: 1, contact_id: 90211 },
+      contact: { id: 90211, email: 'maya.patel@northwind-analytics.example' },
+      contacts,
+    });
+    expect(inner.contact).toEqual({ id: 90211, email: 'maya.patel@northwind-analytics.example' });
+    expect(found).toHaveLength(2);
+  });
+
+  it.each([[[1, 2]], ['text'], [null]])('rejects %j as not a redemption', (body) => {
+    expect(() => unwrapRedemptionDelivery(body)).toThrow(RedemptionShapeError);
+  });
+});
+
+describe('list helpers', () => {
+  it('reads a page as reward_redemptions + contacts, a bare array, or nothing', () => {
+    expect(redemptionsFromPage(page1).redemptions).toHaveLength(2);
+    expect(redemptionsFromPage(page1).contacts).toHaveLength(2);
+    expect(redemptionsFromPage([{ id: 1 }]).redemptions).toHaveLength(1);
+    expect(redemptionsFromPage({ data: [{ id: 1 }], included: [{ id: 2 }] })).toEqual({
+      redemptions: [{ id: 1 }],
+      contacts: [{ id: 2 }],
+    });
+    expect(redemptionsFromPage('nope')).toEqual({ redemptions: [], contacts: [] });
+  });
+
+  it('sorts newest first and keeps undated records in source order after dated ones', () => {
+    const records = [
+      normalizeRedemption({ id: 'a' }),
+      normalizeRedemption({ id: 'b', created_at: '2026-11-01T00:00:00Z' }),
+      normalizeRedemption({ id: 'c' }),
+      normalizeRedemption({ id: 'd', created_at: '2026-11-05T00:00:00+01:00' }),
+    ];
+    expect(newestFirst(records).map((r) => r.id)).toEqual(['d', 'b', 'a', 'c']);
+  });
+
+  it('matches a reward filter by reward_id, reward id or reward uuid', () => {
+    const record = normalizeRedemption({ id: 1, reward: { id: 731, uuid: 'rw-uuid' } });
+    expect(isForReward(record, undefined)).toBe(true);
+    expect(isForReward(record, '731')).toBe(true);
+    expect(isForReward(record, ' rw-uuid ')).toBe(true);
+    expect(isForReward(record, '812')).toBe(false);
+  });
+});

@@ -1,0 +1,103 @@
+import nock from 'nock';
+import { MAX_PAGES } from '../../../src/influitive/pending-redemptions';
+import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
+import { runOperation } from '../../helpers/run';
+import page1 from '../fixtures/reward_redemptions_page1.json';
+import page2 from '../fixtures/reward_redemptions_page2.json';
+
+const POLL = 'triggers.new_reward_redemption.operation.perform';
+type Out = { id: string; member: { email: string | null }; requested_at: string | null };
+
+afterEach(() => nock.cleanAll());
+
+describe('new_reward_redemption', () => {
+  it('costs exactly one request when everything fits on the first page', async () => {
+    const scope = nock(API, { reqheaders: influitiveHeaders })
+      .get('/reward_redemptions')
+      .reply(200, { ...page1, links: { next: null } });
+    const results = (await runOperation(POLL, makeBundle())) as Out[];
+    expect(results.map((r) => r.id)).toEqual(['48214', '48213']);
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('follows links.next and returns every pending redemption newest first', async () => {
+    nock(API)
+      .get('/reward_redemptions')
+      .reply(200, page1)
+      .get('/reward_redemptions')
+      .query({ page: '2' })
+      .reply(200, page2);
+    const results = (await runOperation(POLL, makeBundle())) as Out[];
+    expect(results.map((r) => [r.id, r.requested_at])).toEqual([
+      ['48214', '2026-11-21T16:40:51-05:00'],
+      ['48213', '2026-11-20T09:14:03-05:00'],
+      ['48190', '2026-11-18T11:02:00.000+00:00'],
+    ]);
+    expect(results[2]?.member.email).toBe('li.wei@harbour-labs.example');
+  });
+
+  it(`stops after ${MAX_PAGES} pages however long the list is`, async () => {
+    let served = 0;
+    nock(API)
+      .get('/reward_redemptions')
+      .query(true)
+      .times(MAX_PAGES + 5)
+      .reply(() => {
+        served += 1;
+        return [
+          200,
+          {
+            reward_redemptions: [
+              {
+                id: `r-${served}`,
+                created_at: `2026-10-${String(served).padStart(2, '0')}T00:00:00Z`,
+              },
+            ],
+            links: { next: `${API}/reward_redemptions?page=${served + 1}` },
+          },
+        ];
+      });
+    const results = (await runOperation(POLL, makeBundle())) as Out[];
+    expect(served).toBe(MAX_PAGES);
+    expect(results).toHaveLength(MAX_PAGES);
+    expect(results[0]?.id).toBe(`r-${MAX_PAGES}`);
+  });
+
+  it('returns at most 100 items', async () => {
+    const many = Array.from({ length: 130 }, (_, i) => ({
+      id: i + 1,
+      created_at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+    }));
+    nock(API).get('/reward_redemptions').reply(200, { reward_redemptions: many });
+    const results = (await runOperation(POLL, makeBundle())) as Out[];
+    expect(results).toHaveLength(100);
+    expect(results[0]?.id).toBe('130');
+  });
+
+  it('only returns redemptions of the chosen reward', async () => {
+    nock(API)
+      .get('/reward_redemptions')
+      .reply(200, { ...page1, links: {} });
+    const results = (await runOperation(
+      POLL,
+      makeBundle({ inputData: { reward_id: '812' } }),
+    )) as Out[];
+    expect(results.map((r) => r.id)).toEqual(['48214']);
+  });
+
+  it('skips a listed record without an id, logging why, and still returns the others', async () => {
+    nock(API)
+      .get('/reward_redemptions')
+      .reply(200, {
+        reward_redemptions: [{ reward_id: 731 }, page1.reward_redemptions[0]],
+        contacts: page1.contacts,
+      });
+    const logs: string[] = [];
+    const results = (await runOperation(POLL, makeBundle(), undefined, logs)) as Out[];
+    expect(results.map((r) => r.id)).toEqual(['48213']);
+    expect(logs.join('\n')).toMatch(
+      /Skipped a pending redemption Influitive listed: The reward redemption has no id/,
+    );
+  });
+});

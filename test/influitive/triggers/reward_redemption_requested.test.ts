@@ -1,0 +1,217 @@
+import nock from 'nock';
+import { API, hookBundle, influitiveHeaders, makeBundle, TOKEN } from '../../helpers/bundle';
+import { messageOf, rejectionOf } from '../../helpers/errors';
+import { runOperation } from '../../helpers/run';
+import { FakeZapierRpc } from '../../helpers/zapier-rpc';
+import page1 from '../fixtures/reward_redemptions_page1.json';
+
+const HOOK = 'triggers.reward_redemption_requested.operation.perform';
+const LIST = 'triggers.reward_redemption_requested.operation.performList';
+const onePage = { ...page1, links: { next: null } };
+const delivery = {
+  event: 'reward_redemption_requested',
+  reward_redemption: {
+    id: 48213,
+    reward_id: 731,
+    reward_name: 'Amazon.com Gift Card ($25)',
+    contact_id: 90211,
+  },
+  contact: page1.contacts[0],
+};
+type Out = {
+  id: string;
+  member: { name: string | null };
+  metadata: Record<string, unknown>;
+  idempotency_key: string;
+};
+
+let rpc: FakeZapierRpc;
+beforeEach(async () => {
+  rpc = await new FakeZapierRpc().start();
+});
+afterEach(async () => {
+  nock.cleanAll();
+  await rpc.stop();
+});
+
+describe('reward_redemption_requested', () => {
+  it("confirms the delivery is pending through the API and outputs the API's record", async () => {
+    const scope = nock(API, { reqheaders: influitiveHeaders })
+      .get('/reward_redemptions')
+      .reply(200, onePage);
+    const results = (await runOperation(HOOK, hookBundle(delivery), rpc.url)) as Out[];
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({
+      id: '48213',
+      member: { name: 'Maya Patel' },
+      metadata: { vendor_product_id: 'AMZN-US-25', amount: '25.00', currency: 'USD' },
+      idempotency_key: 'influitive-redemption-48213',
+    });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('halts a delivery for a redemption that is not pending, so no reward is ordered', async () => {
+    nock(API)
+      .get('/reward_redemptions')
+      .times(4)
+      .reply(200, { reward_redemptions: [page1.reward_redemptions[1]] });
+    const error = await rejectionOf(runOperation(HOOK, hookBundle(delivery), rpc.url));
+    expect(error.name).toBe('HaltedError');
+    expect(error.message).toMatch(/Reward redemption 48213 is not pending in Influitive/);
+    // Nothing was claimed: a later, genuine delivery is not mistaken for a duplicate.
+    expect(rpc.store.size).toBe(0);
+  });
+
+  it('uses the default re-check delays when none are configured, and needs none when the API already lists it', async () => {
+    const configured = process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS;
+    delete process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS;
+    try {
+      nock(API).get('/reward_redemptions').reply(200, onePage);
+      const started = Date.now();
+      await expect(runOperation(HOOK, hookBundle(delivery), rpc.url)).resolves.toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS = configured;
+    }
+  });
+
+  it('re-checks a webhook that arrives before the API lists its redemption', async () => {
+    const scope = nock(API)
+      .get('/reward_redemptions')
+      .twice()
+      .reply(200, { reward_redemptions: [] })
+      .get('/reward_redemptions')
+      .reply(200, onePage);
+    const results = (await runOperation(HOOK, hookBundle(delivery), rpc.url)) as Out[];
+    expect(results[0]?.id).toBe('48213');
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('finds the redemption when the webhook carries its uuid and the API its number', async () => {
+    nock(API).get('/reward_redemptions').reply(200, onePage);
+    const bundle = hookBundle({
+      reward_redemption: { uuid: '6f0e9c1a-3b2d-4e5f-8a7b-1c2d3e4f5a6b' },
+    });
+    const results = (await runOperation(HOOK, bundle, rpc.url)) as Out[];
+    expect(results[0]?.id).toBe('48213');
+  });
+
+  it('outputs the delivered record without calling Influitive when verification is off', async () => {
+    const bundle = hookBundle(delivery, { inputData: { verify_with_api: false } });
+    const results = (await runOperation(HOOK, bundle, rpc.url)) as Out[];
+    expect(results[0]).toMatchObject({
+      id: '48213',
+      member: { name: 'Maya Patel' },
+      idempotency_key: 'influitive-redemption-48213',
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('halts a repeated delivery of the same redemption', async () => {
+    nock(API).get('/reward_redemptions').twice().reply(200, onePage);
+    await runOperation(HOOK, hookBundle(delivery), rpc.url);
+    const error = await rejectionOf(runOperation(HOOK, hookBundle(delivery), rpc.url));
+    expect(error.name).toBe('HaltedError');
+    expect(error.message).toMatch(/48213 was already delivered to this Zap/);
+    const claim = rpc.calls.find((call) => call.method === 'zcache_set');
+    // Set-if-absent, scoped to this connection, for 30 days.
+    expect(claim?.params).toEqual([
+      'influitive-redemption:48213',
+      expect.any(String),
+      2_592_000,
+      ['auth'],
+      true,
+    ]);
+  });
+
+  it.each(['down', 'throttled'] as const)(
+    'lets the delivery through when the cache is %s',
+    async (mode) => {
+      rpc.mode = mode;
+      const bundle = hookBundle(delivery, { inputData: { verify_with_api: 'false' } });
+      await expect(runOperation(HOOK, bundle, rpc.url)).resolves.toHaveLength(1);
+      await expect(runOperation(HOOK, bundle, rpc.url)).resolves.toHaveLength(1);
+    },
+  );
+
+  it('halts a redemption of another reward than the one chosen', async () => {
+    const bundle = hookBundle(delivery, {
+      inputData: { verify_with_api: false, reward_id: '812' },
+    });
+    const error = await rejectionOf(runOperation(HOOK, bundle, rpc.url));
+    expect(error.name).toBe('HaltedError');
+    expect(error.message).toBe(
+      'Reward redemption 48213 is for reward Amazon.com Gift Card ($25); this Zap only handles reward 812.',
+    );
+  });
+
+  it.each([
+    ['an empty body', '', /Influitive sent an empty body/],
+    ['a body that is not JSON', 'id=48213&reward=731', /not JSON \(19 bytes\)/],
+    [
+      'a body without a redemption id',
+      { reward_redemption: { reward_id: 731 } },
+      /has no id.*"Reward Redemption Requested" webhook/,
+    ],
+    [
+      'an array of numbers',
+      [1, 2, 3],
+      /not a reward redemption: expected a JSON object, got an array/,
+    ],
+  ])('halts %s with the reason', async (_name, body, reason) => {
+    const error = await rejectionOf(runOperation(HOOK, hookBundle(body), rpc.url));
+    expect(error.name).toBe('HaltedError');
+    expect(messageOf(error)).toMatch(reason);
+  });
+
+  it("keeps the delivery's headers out of a halt message (no request dump in the Zap history)", async () => {
+    const bundle = hookBundle(
+      { data: { reward_id: 731 } },
+      { headers: { 'Http-X-Webhook-Secret': 'whsec_4f9a2c7e1b' } },
+    );
+    const error = await rejectionOf(runOperation(HOOK, bundle, rpc.url));
+    expect(error.name).toBe('HaltedError');
+    expect(error.message).not.toMatch(/What happened|whsec_4f9a2c7e1b/);
+  });
+
+  it('scrubs a connection secret a sender put into the payload from the halt message', async () => {
+    const bundle = hookBundle({ reward_redemption: { [TOKEN]: 1 } });
+    const error = await rejectionOf(runOperation(HOOK, bundle, rpc.url));
+    expect(error.message).toMatch(/its fields are: \[redacted\]/);
+    expect(error.message).not.toContain(TOKEN);
+  });
+
+  it('reads the cleaned request when Zapier sends no raw body', async () => {
+    const bundle = makeBundle({
+      inputData: { verify_with_api: false },
+      cleanedRequest: { ...delivery, querystring: {} },
+    });
+    const results = (await runOperation(HOOK, bundle, rpc.url)) as Out[];
+    expect(results[0]?.id).toBe('48213');
+  });
+
+  it('halts when neither the raw nor the cleaned request has a body', async () => {
+    const error = await rejectionOf(
+      runOperation(HOOK, makeBundle({ cleanedRequest: { querystring: {} } }), rpc.url),
+    );
+    expect(error.message).toMatch(/empty body/);
+  });
+
+  it('gives the editor real samples from the API, in the same shape as perform', async () => {
+    nock(API).get('/reward_redemptions').reply(200, onePage);
+    const results = (await runOperation(LIST, makeBundle())) as Out[];
+    expect(results.map((r) => r.id)).toEqual(['48214', '48213']);
+    expect(Object.keys(results[1] ?? {}).sort()).toEqual(
+      expect.arrayContaining([
+        'id',
+        'idempotency_key',
+        'member',
+        'metadata',
+        'requested_at',
+        'reward',
+        'status',
+        'summary',
+      ]),
+    );
+  });
+});
