@@ -8,6 +8,7 @@ import findRewardRedemption from './influitive/searches/find_reward_redemption';
 import newRewardRedemption from './influitive/triggers/new_reward_redemption';
 import reward from './influitive/triggers/reward';
 import rewardRedemptionRequested from './influitive/triggers/reward_redemption_requested';
+import loudCrowdRewardEvent from './loudcrowd/triggers/loudcrowd_reward_event';
 
 const byKey = <T extends { key: string }>(...items: T[]) =>
   Object.fromEntries(items.map((item) => [item.key, item])) as Record<string, T>;
@@ -16,7 +17,15 @@ export default {
   version,
   platformVersion,
   authentication,
-  triggers: byKey<{ key: string }>(rewardRedemptionRequested, newRewardRedemption, reward),
+  // Every request goes through z.request, which core logs itself; patching Node's http module to
+  // log other clients would only add work to each invocation.
+  flags: { skipHttpPatch: true },
+  triggers: byKey<{ key: string }>(
+    rewardRedemptionRequested,
+    newRewardRedemption,
+    reward,
+    loudCrowdRewardEvent,
+  ),
   creates: byKey<{ key: string }>(fulfillRewardRedemption, refuseRewardRedemption),
   searches: byKey<{ key: string }>(findRewardRedemption, findMember),
 };

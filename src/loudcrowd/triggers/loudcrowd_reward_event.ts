@@ -1,0 +1,113 @@
+import { claimDelivery, THIRTY_DAYS_SECONDS } from '../../shared/dedupe';
+import { haltDelivery as halt, readHookBody, withoutRequestDump } from '../../shared/hook-request';
+import { excerpt, secretsOf } from '../../shared/secrets';
+import type { Bundle, ZObject } from '../../shared/types';
+import {
+  type LoudCrowdDelivery,
+  LoudCrowdEventShapeError,
+  type LoudCrowdRewardEvent,
+  loudCrowdEventOutputFields,
+  loudCrowdEventSample,
+  loudCrowdEventsFromBody,
+} from '../event';
+import { verifyLoudCrowdKey } from '../verify-key';
+
+const SOURCE = 'LoudCrowd';
+const URL_HINT = "Check that this Zap's URL is the API Url of LoudCrowd's Webhook integration.";
+const MAX_REASONS = 5;
+
+/** Up to five reasons in one line, so a large bad batch still gives a readable halt message. */
+const listed = (reasons: readonly string[]): string => {
+  const more = reasons.length - MAX_REASONS;
+  return reasons.slice(0, MAX_REASONS).join('; ') + (more > 0 ? `; and ${more} more` : '');
+};
+
+/** The delivery's events; halts when none of them has an lcId (nothing to run the Zap for). */
+const readEvents = (z: ZObject, bundle: Bundle): LoudCrowdRewardEvent[] => {
+  let delivery: LoudCrowdDelivery;
+  try {
+    delivery = loudCrowdEventsFromBody(readHookBody(z, bundle, SOURCE));
+  } catch (error) {
+    if (!(error instanceof LoudCrowdEventShapeError)) throw error;
+    throw halt(z, bundle, `${error.message} ${URL_HINT}`);
+  }
+  const { events, rejected } = delivery;
+  if (events.length === 0) {
+    throw halt(
+      z,
+      bundle,
+      `The delivery holds no LoudCrowd event that can be processed: ${listed(rejected)}. ${URL_HINT}`,
+    );
+  }
+  // The valid events of a mixed batch still reward their ambassadors; the rest are logged.
+  if (rejected.length > 0) z.console.log(`Skipped LoudCrowd events: ${listed(rejected)}.`);
+  return events;
+};
+
+/** The first event of each lcId in the delivery: a batch that repeats an event rewards it once. */
+const firstOfEachLcId = (events: readonly LoudCrowdRewardEvent[]): LoudCrowdRewardEvent[] => {
+  const seen = new Set<string>();
+  return events.filter((event) => {
+    if (seen.has(event.lcId)) return false;
+    seen.add(event.lcId);
+    return true;
+  });
+};
+
+/** The events not delivered to this Zap in the last 30 days, best effort through Zapier's cache. */
+const undeliveredEvents = async (
+  z: ZObject,
+  events: readonly LoudCrowdRewardEvent[],
+): Promise<LoudCrowdRewardEvent[]> => {
+  const claims = await Promise.all(
+    events.map((event) => claimDelivery(z, `loudcrowd-reward:${event.lcId}`, THIRTY_DAYS_SECONDS)),
+  );
+  return events.filter((_, index) => claims[index] !== 'duplicate');
+};
+
+/** The halt for a delivery whose every event already reached this Zap. */
+const alreadyDelivered = (z: ZObject, bundle: Bundle, events: readonly LoudCrowdRewardEvent[]) => {
+  // Scrubbed before shortening, so a secret cut in half by the excerpt cannot slip through.
+  const ids = events.map((event) => excerpt(event.lcId, secretsOf(bundle), 60)).join(', ');
+  const what =
+    events.length === 1
+      ? `LoudCrowd reward event ${ids} was`
+      : `All LoudCrowd reward events in this delivery (${ids}) were`;
+  return halt(
+    z,
+    bundle,
+    `${what} already delivered to this Zap in the last 30 days; this repeat was stopped so no reward is sent twice.`,
+  );
+};
+
+/**
+ * One LoudCrowd webhook delivery: the API key checked, each event normalised, and events already
+ * delivered dropped; halted with the reason when nothing is left to run the Zap for.
+ */
+export const receiveLoudCrowdRewardEvents = withoutRequestDump(
+  async (z: ZObject, bundle: Bundle): Promise<LoudCrowdRewardEvent[]> => {
+    verifyLoudCrowdKey(z, bundle);
+    const unique = firstOfEachLcId(readEvents(z, bundle));
+    const fresh = await undeliveredEvents(z, unique);
+    if (fresh.length === 0) throw alreadyDelivered(z, bundle, unique);
+    return fresh;
+  },
+);
+
+export default {
+  key: 'loudcrowd_reward_event',
+  noun: 'Reward Event',
+  display: {
+    label: 'New LoudCrowd Reward Event (Instant)',
+    description:
+      'Triggers when LoudCrowd sends a reward event for an ambassador, such as posting thresholds met, a storefront sale or a program signup.',
+    directions:
+      "Copy this Zap's URL. In LoudCrowd, go to Integrations → Outbound → Add Integration → Webhook. Set **API Url** to this Zap's URL and **API Key** to the LoudCrowd API Key of this Zap's connection, then press **Test**.",
+  },
+  operation: {
+    type: 'hook' as const,
+    perform: receiveLoudCrowdRewardEvents,
+    sample: loudCrowdEventSample,
+    outputFields: loudCrowdEventOutputFields,
+  },
+};

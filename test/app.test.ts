@@ -1,0 +1,176 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import App from '../src';
+import { rewardRedemptionSchema } from '../src/influitive/redemption';
+import { redemptionSample } from '../src/influitive/samples';
+import { makeBundle } from './helpers/bundle';
+import { handlerFor } from './helpers/run';
+
+type Field = { key: string; label?: string; type?: string; dynamic?: string };
+type Operation = {
+  sample?: Record<string, unknown>;
+  outputFields?: Field[];
+  inputFields?: Field[];
+};
+type Definition = {
+  key: string;
+  display: { label: string; description: string; hidden?: boolean };
+  operation: Operation;
+};
+
+const kinds = ['triggers', 'creates', 'searches'] as const;
+const all = kinds.flatMap((kind) =>
+  Object.values(App[kind] as Record<string, Definition>).map((d) => ({ kind, ...d })),
+);
+const visible = all.filter((d) => !d.display.hidden);
+
+// Short words that stay lower case in a title, and abbreviations written as they are.
+const SMALL = new Set([
+  'a',
+  'an',
+  'and',
+  'as',
+  'at',
+  'by',
+  'for',
+  'in',
+  'of',
+  'on',
+  'or',
+  'the',
+  'to',
+  'with',
+  'e.g.',
+]);
+const isTitleCase = (label: string): boolean =>
+  label
+    .replace(/[()]/g, '')
+    .split(/\s+/)
+    .every((word, i) => (i > 0 && SMALL.has(word)) || !/^[a-z]/.test(word));
+
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$/;
+const pathValue = (node: unknown, path: string): unknown =>
+  path
+    .split('__')
+    .reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part], node);
+/** A sample's value for an output field key: `a__b` is nested, `items[]name` is a line item's field. */
+const valueAt = (sample: Record<string, unknown>, key: string): unknown => {
+  const [parent = '', child] = key.split('[]');
+  if (child === undefined) return pathValue(sample, key);
+  const items = pathValue(sample, parent);
+  return Array.isArray(items) && items.length > 0 ? pathValue(items[0], child) : undefined;
+};
+
+describe('the app definition', () => {
+  it("passes zapier-platform-schema validation, run as core's own validate command", async () => {
+    const response = await handlerFor(App)({ command: 'validate' });
+    expect(response.results).toEqual([]);
+  });
+
+  it('lists the triggers, actions and searches of the product', () => {
+    expect(Object.keys(App.triggers).sort()).toEqual(
+      expect.arrayContaining(['new_reward_redemption', 'reward', 'reward_redemption_requested']),
+    );
+    expect(Object.keys(App.creates).sort()).toEqual([
+      'fulfill_reward_redemption',
+      'refuse_reward_redemption',
+    ]);
+    expect(Object.keys(App.searches).sort()).toEqual(['find_member', 'find_reward_redemption']);
+  });
+
+  it.each(all.map((d) => [d.key, d] as const))('%s is registered under its own key', (key, d) => {
+    expect(d.key).toBe(key);
+  });
+
+  it('writes every label in title case', () => {
+    const labels = [
+      ...all.map((d) => d.display.label),
+      ...all.flatMap((d) =>
+        [...(d.operation.inputFields ?? []), ...(d.operation.outputFields ?? [])].map(
+          (f) => f.label ?? '',
+        ),
+      ),
+      ...App.authentication.fields.map((f) => f.label),
+    ];
+    expect(labels.filter((label) => !isTitleCase(label))).toEqual([]);
+  });
+
+  it('starts trigger descriptions with "Triggers when" and action/search descriptions with a verb', () => {
+    for (const d of all) {
+      expect(d.display.description).toMatch(/\.$/);
+      if (d.kind === 'triggers') expect(d.display.description).toMatch(/^Triggers when /);
+      else expect(d.display.description).toMatch(/^(Fulfills|Refuses|Finds) /);
+    }
+  });
+
+  it('labels every output field', () => {
+    const unlabelled = all.flatMap((d) =>
+      (d.operation.outputFields ?? []).filter((f) => !f.label).map((f) => `${d.key}.${f.key}`),
+    );
+    expect(unlabelled).toEqual([]);
+  });
+
+  it.each(visible.map((d) => [d.key, d] as const))(
+    '%s has a static sample that satisfies its output fields',
+    (_key, d) => {
+      const { sample, outputFields = [] } = d.operation;
+      expect(sample).toBeDefined();
+      for (const field of outputFields) {
+        const value = valueAt(sample ?? {}, field.key);
+        expect({ field: field.key, present: value !== undefined }).toEqual({
+          field: field.key,
+          present: true,
+        });
+        if (field.type === 'datetime' && value !== null) expect(value).toMatch(ISO_WITH_OFFSET);
+      }
+    },
+  );
+
+  it('uses the one redemption shape for every redemption sample', () => {
+    expect(rewardRedemptionSchema.safeParse(redemptionSample).success).toBe(true);
+    const sampleOf = (key: string) => all.find((d) => d.key === key)?.operation.sample;
+    for (const key of [
+      'new_reward_redemption',
+      'reward_redemption_requested',
+      'find_reward_redemption',
+    ]) {
+      expect(sampleOf(key)).toBe(redemptionSample);
+    }
+  });
+
+  it('points every dynamic dropdown at a trigger that outputs both fields', () => {
+    const dynamics = all.flatMap((d) =>
+      (d.operation.inputFields ?? []).flatMap((f) => (f.dynamic ? [f.dynamic] : [])),
+    );
+    expect(dynamics.length).toBeGreaterThan(0);
+    for (const ref of dynamics) {
+      const [triggerKey = '', idKey = '', labelKey = ''] = ref.split('.');
+      const trigger = (App.triggers as Record<string, Definition>)[triggerKey];
+      expect(trigger).toBeDefined();
+      const keys = (trigger?.operation.outputFields ?? []).map((f) => f.key);
+      expect(keys).toEqual(expect.arrayContaining([idKey, labelKey]));
+    }
+  });
+});
+
+describe('the production entry point', () => {
+  const built = join(__dirname, '..', 'dist', 'index.js');
+  const maybe = existsSync(built) ? it : it.skip;
+
+  maybe('root index.js exports the app itself, not { default }', () => {
+    const entry = require('../index.js') as Record<string, unknown>;
+    expect(entry.default).toBeUndefined();
+    expect(Object.keys(entry.triggers as object)).toEqual(Object.keys(App.triggers));
+    expect(entry.version).toBe(App.version);
+  });
+
+  maybe("runs an operation through core's Lambda handler loaded from root index.js", async () => {
+    const handler = handlerFor(require('../index.js'));
+    const response = await handler({
+      command: 'execute',
+      method: 'authentication.test',
+      bundle: makeBundle({ authData: { loudcrowd_api_key: 'lc_key_only_for_this_test' } }),
+    });
+    expect(response.results).toEqual({ connection: 'loudcrowd_only' });
+  });
+});
