@@ -3,9 +3,7 @@
 // loads it anyway. Type-checking is `npm run typecheck`; esbuild only strips types.
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['src/index.ts'],
-  outfile: 'dist/index.js',
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node22',
@@ -14,4 +12,10 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-});
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
+  // The local sandbox (`npm start`); it loads the app through the root index.js at run time.
+  build({ ...common, entryPoints: ['sandbox/cli.ts'], outfile: 'dist/sandbox.js' }),
+]);

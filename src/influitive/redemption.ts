@@ -235,14 +235,5 @@ export const redemptionOutputFields = [
   { key: 'reward__id', label: 'Reward ID (Reward Object)', type: 'string' as const },
   { key: 'reward__name', label: 'Reward Name', type: 'string' as const },
   ...memberOutputFields('member__'),
-  {
-    key: 'idempotency_key',
-    label: 'Idempotency Key (e.g. Tremendous External ID)',
-    type: 'string' as const,
-  },
-  {
-    key: 'idempotency_key_alphanumeric',
-    label: 'Idempotency Key, Letters and Digits Only (e.g. Tango Card External Ref ID)',
-    type: 'string' as const,
-  },
+  ...idempotencyOutputFields,
 ];
