@@ -35,7 +35,6 @@ const main = async (): Promise<number> => {
   const started = Date.now();
   const env = await startSandboxEnvironment();
   if (serve) {
-    env.gateway.deliveries.length = 0;
     printServeInstructions(env);
     const stop = () => void env.close().then(() => process.exit(0));
     process.once('SIGINT', stop);

@@ -29,6 +29,10 @@ const verifyRetryDelays = (): number[] => {
     .filter((ms) => Number.isFinite(ms) && ms >= 0);
 };
 
+/** A boolean input as Zapier may send it: a boolean, or text such as "false" or "no". */
+const isTurnedOff = (value: unknown): boolean =>
+  value === false || (typeof value === 'string' && /^(false|no|0|off)$/i.test(value.trim()));
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const sameRedemption = (a: RewardRedemption, b: RewardRedemption): boolean => {
@@ -78,7 +82,7 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
   }
 
   let redemption = delivered;
-  if (bundle.inputData.verify_with_api !== false && bundle.inputData.verify_with_api !== 'false') {
+  if (!isTurnedOff(bundle.inputData.verify_with_api)) {
     const confirmed = await confirmPending(z, bundle, delivered);
     if (!confirmed) {
       throw haltDelivery(
