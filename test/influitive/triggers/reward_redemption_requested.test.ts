@@ -124,10 +124,13 @@ describe('reward_redemption_requested', () => {
     ]);
   });
 
-  it.each([false, 'false', 'No', ' off '])('skips the API check when verification is turned off as %p', async (off) => {
-    const bundle = hookBundle(delivery, { inputData: { verify_with_api: off } });
-    await expect(runOperation(HOOK, bundle, rpc.url)).resolves.toHaveLength(1);
-  });
+  it.each([false, 'false', 'No', ' off '])(
+    'skips the API check when verification is turned off as %p',
+    async (off) => {
+      const bundle = hookBundle(delivery, { inputData: { verify_with_api: off } });
+      await expect(runOperation(HOOK, bundle, rpc.url)).resolves.toHaveLength(1);
+    },
+  );
 
   it.each([true, 'true', 'yes'])('checks through the API when verification is %p', async (on) => {
     const scope = nock(API).get('/reward_redemptions').reply(200, onePage);
