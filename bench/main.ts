@@ -1,0 +1,64 @@
+/**
+ * `npm run bench` (through bench/run.mjs): cold start, per-event cost, requests per poll and build
+ * size, each against its floor in the same run. Prints a table and writes bench/results.json.
+ * Offline: everything is on 127.0.0.1 or in child processes of this one.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { FakeZapierRpc } from '../sandbox/zapier-rpc';
+import { measureBuildSize } from './build-size';
+import { runChildMain } from './children';
+import { measureColdStart } from './cold-start';
+import { RESULTS_PATH } from './paths';
+import { measurePerEvent, runPerEventChild } from './per-event';
+import { type BenchResults, renderReport } from './report';
+import { measureRequestsPerPoll, runPollChild } from './requests-per-poll';
+
+const started = performance.now();
+const log = (line: string) =>
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
+
+const main = async (): Promise<void> => {
+  const takenAt = new Date().toISOString();
+  log('cold start');
+  const coldStart = measureColdStart(log);
+  log('per-event cost');
+  const rpc = await new FakeZapierRpc().start();
+  let perEvent: Awaited<ReturnType<typeof measurePerEvent>>;
+  try {
+    perEvent = await measurePerEvent(rpc, log);
+  } finally {
+    await rpc.stop();
+  }
+  log('requests per poll');
+  const requestsPerPoll = await measureRequestsPerPoll(log);
+  log('build size');
+  const buildSize = measureBuildSize(log);
+
+  const [cpu] = cpus();
+  const bench: BenchResults = {
+    takenAt,
+    node: process.version,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpu?.model.trim() ?? 'unknown',
+      memoryBytes: totalmem(),
+      platform: process.platform,
+      arch: process.arch,
+    },
+    durationSeconds: Math.round((performance.now() - started) / 100) / 10,
+    results: { coldStart, perEvent, requestsPerPoll, buildSize },
+  };
+  writeFileSync(RESULTS_PATH, `${JSON.stringify(bench, null, 2)}\n`);
+  process.stdout.write(`${renderReport(bench)}\n\nWrote bench/results.json.\n`);
+};
+
+const mode = process.argv[2];
+if (mode === 'per-event') runChildMain(runPerEventChild);
+else if (mode === 'poll') runChildMain(runPollChild);
+else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
