@@ -6,6 +6,7 @@
  */
 import * as zm from 'zod/mini';
 import { toIsoWithOffset } from '../shared/dates';
+import { describeJsonType } from '../shared/hook-request';
 import { idempotencyKeys, idempotencyOutputFields } from '../shared/idempotency';
 import { firstString, idString, isJsonObject, type JsonObject } from '../shared/types';
 import { findMember, memberOutputFields, memberSchema, normalizeMember } from './member';
@@ -21,7 +22,7 @@ export const rewardRedemptionSchema = zm.looseObject({
   requested_at: nullableString,
   metadata: zm.record(zm.string(), zm.unknown()),
   summary: zm.string(),
-  idempotency_key: zm.string().check(zm.regex(/^influitive-redemption-.+$/)),
+  idempotency_key: zm.string().check(zm.regex(/^influitive-redemption-[\s\S]+$/)),
   idempotency_key_alphanumeric: zm.string().check(zm.regex(/^[A-Za-z0-9]{1,100}$/)),
 });
 export type RewardRedemption = zm.infer<typeof rewardRedemptionSchema>;
@@ -197,7 +198,9 @@ export const unwrapRedemptionDelivery = (
     };
   }
   throw new RedemptionShapeError(
-    `The delivery is not a reward redemption: expected a JSON object, got ${Array.isArray(current) ? 'an array' : current === null ? 'null' : typeof current}.`,
+    isJsonObject(current)
+      ? `The delivery wraps the reward redemption more than ${MAX_WRAPPING} levels deep (in ${WRAPPER_KEYS.join(', ')}).`
+      : `The delivery is not a reward redemption: expected a JSON object, got ${describeJsonType(current)}.`,
   );
 };
 

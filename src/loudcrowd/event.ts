@@ -130,6 +130,9 @@ export interface LoudCrowdDelivery {
   rejected: string[];
 }
 
+/** The most events one delivery may hold; each costs a de-duplication call to Zapier's cache. */
+export const MAX_EVENTS_PER_DELIVERY = 100;
+
 /**
  * Reads a webhook body: one event object, or a list of them (each becomes one trigger item).
  * Throws LoudCrowdEventShapeError for a body that cannot hold an event at all.
@@ -143,6 +146,11 @@ export const loudCrowdEventsFromBody = (body: unknown): LoudCrowdDelivery => {
   if (Array.isArray(body) && body.length === 0) {
     throw new LoudCrowdEventShapeError(
       'The delivery is an empty list: it holds no LoudCrowd event.',
+    );
+  }
+  if (Array.isArray(body) && body.length > MAX_EVENTS_PER_DELIVERY) {
+    throw new LoudCrowdEventShapeError(
+      `The delivery is a list of ${body.length} events, more than the ${MAX_EVENTS_PER_DELIVERY} one delivery may hold: checking each for duplicates would outlast Zapier's 30 s. LoudCrowd sends one event per webhook, so this is not a LoudCrowd delivery.`,
     );
   }
   const raws: unknown[] = Array.isArray(body) ? body : [body];

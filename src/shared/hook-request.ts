@@ -36,9 +36,31 @@ export const queryParameters = (bundle: Pick<Bundle, 'rawRequest' | 'cleanedRequ
   return params;
 };
 
-/** Names the JSON type of a value for a halt reason ("an array", "a string"). */
-export const describeJsonType = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+/** Names the JSON type of a value for a halt reason ("an array", "an object", "a string"). */
+export const describeJsonType = (value: unknown): string => {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  const type = typeof value;
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+};
+
+/**
+ * Deeper than any real webhook payload. A body nested far deeper parses, but core's own
+ * JSON.stringify of the trigger output then overflows the stack, a failure no Zap can explain.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/** True when a parsed JSON value nests deeper than `limit`; iterative, so depth cannot overflow it. */
+export const nestsDeeperThan = (value: unknown, limit: number): boolean => {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+};
 
 /**
  * The delivery's JSON body. The raw bytes are preferred because `cleanedRequest` mixes the query
@@ -46,13 +68,24 @@ export const describeJsonType = (value: unknown): string =>
  * delivery shows up in the Zap history instead of as an unhandled exception.
  */
 export const readHookBody = (z: ZObject, bundle: Bundle, source: string): unknown => {
+  const body = readBody(z, bundle, source);
+  if (nestsDeeperThan(body, MAX_BODY_DEPTH)) {
+    throw new z.errors.HaltedError(
+      `${source} sent a body nested more than ${MAX_BODY_DEPTH} levels deep; no ${source} event is shaped like that, so it was not processed.`,
+    );
+  }
+  return body;
+};
+
+const readBody = (z: ZObject, bundle: Bundle, source: string): unknown => {
   const content = bundle.rawRequest?.content;
   if (typeof content === 'string') {
     if (content.trim() === '') {
       throw new z.errors.HaltedError(`${source} sent an empty body; there is no event to process.`);
     }
     try {
-      return JSON.parse(content);
+      // JSON allows a receiver to ignore a leading byte-order mark.
+      return JSON.parse(content.replace(/^\uFEFF/, ''));
     } catch {
       throw new z.errors.HaltedError(
         `${source} sent a body that is not JSON (${content.length} bytes); there is no event to process.`,

@@ -175,8 +175,24 @@ describe('unwrapRedemptionDelivery', () => {
     expect(found).toHaveLength(2);
   });
 
-  it.each([[[1, 2]], ['text'], [null]])('rejects %j as not a redemption', (body) => {
+  it.each([
+    [[1, 2], /expected a JSON object, got an array/],
+    ['text', /got a string/],
+    [null, /got null/],
+  ])('rejects %j as not a redemption', (body, message) => {
     expect(() => unwrapRedemptionDelivery(body)).toThrow(RedemptionShapeError);
+    expect(() => unwrapRedemptionDelivery(body)).toThrow(message);
+  });
+
+  it('says so when the redemption is wrapped too deep to be looked for', () => {
+    const body = { data: { data: { data: { data: { data: { id: 1 } } } } } };
+    expect(() => unwrapRedemptionDelivery(body)).toThrow(
+      'The delivery wraps the reward redemption more than 4 levels deep (in reward_redemption, redemption, data, payload).',
+    );
+  });
+
+  it('keeps a line break in an id instead of failing the schema', () => {
+    expect(normalizeRedemption({ id: 'a\nb' }).idempotency_key).toBe('influitive-redemption-a\nb');
   });
 });
 

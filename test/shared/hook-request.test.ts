@@ -1,7 +1,10 @@
 import {
   describeJsonType,
+  MAX_BODY_DEPTH,
+  nestsDeeperThan,
   normalizedHeaders,
   queryParameters,
+  readHookBody,
 } from '../../src/shared/hook-request';
 import { makeBundle } from '../helpers/bundle';
 
@@ -69,7 +72,55 @@ describe('describeJsonType', () => {
     [[1], 'an array'],
     ['x', 'a string'],
     [3, 'a number'],
+    [{}, 'an object'],
+    [undefined, 'an undefined'],
   ])('names %p as %s', (value, name) => {
     expect(describeJsonType(value)).toBe(name);
+  });
+});
+
+describe('nestsDeeperThan', () => {
+  const nested = (depth: number): unknown => {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i += 1) value = i % 2 ? [value] : { a: value };
+    return value;
+  };
+
+  it('measures objects and arrays alike, exactly at the limit', () => {
+    expect(nestsDeeperThan(nested(3), 3)).toBe(false);
+    expect(nestsDeeperThan(nested(4), 3)).toBe(true);
+    expect(nestsDeeperThan('scalar', 0)).toBe(false);
+  });
+
+  it('handles nesting far deeper than the call stack allows', () => {
+    expect(nestsDeeperThan(nested(200_000), MAX_BODY_DEPTH)).toBe(true);
+  });
+});
+
+describe('readHookBody', () => {
+  const z = { errors: { HaltedError: class HaltedError extends Error {} } } as never;
+  const withContent = (content: string) => makeBundle({ rawRequest: { content } });
+
+  it('ignores a leading byte-order mark, as JSON allows', () => {
+    expect(readHookBody(z, withContent('\uFEFF{"lcId":"A1"}'), 'LoudCrowd')).toEqual({
+      lcId: 'A1',
+    });
+  });
+
+  it(`halts a body nested more than ${MAX_BODY_DEPTH} levels deep`, () => {
+    const deep = `${'['.repeat(MAX_BODY_DEPTH + 1)}${']'.repeat(MAX_BODY_DEPTH + 1)}`;
+    expect(() => readHookBody(z, withContent(deep), 'LoudCrowd')).toThrow(
+      `LoudCrowd sent a body nested more than ${MAX_BODY_DEPTH} levels deep`,
+    );
+    const fine = `${'['.repeat(MAX_BODY_DEPTH)}${']'.repeat(MAX_BODY_DEPTH)}`;
+    expect(() => readHookBody(z, withContent(fine), 'LoudCrowd')).not.toThrow();
+  });
+
+  it('applies the depth limit to the cleaned request too', () => {
+    let deep: unknown = {};
+    for (let i = 0; i < MAX_BODY_DEPTH + 1; i += 1) deep = { a: deep };
+    expect(() => readHookBody(z, makeBundle({ cleanedRequest: deep }), 'Influitive')).toThrow(
+      /nested more than/,
+    );
   });
 });

@@ -228,6 +228,16 @@ describe('loudcrowd_reward_event bad input', () => {
       `The delivery is an empty list: it holds no LoudCrowd event. ${URL_HINT}`,
     ],
     [
+      'a list of more events than one delivery may hold',
+      Array.from({ length: 101 }, (_, i) => ({ lcId: `RWD-${i}` })),
+      "The delivery is a list of 101 events, more than the 100 one delivery may hold: checking each for duplicates would outlast Zapier's 30 s.",
+    ],
+    [
+      'an event whose lcId is an object',
+      { lcId: { id: 'RWD-1' } },
+      'the event has an lcId that is an object, not a string (its fields: lcId).',
+    ],
+    [
       'an event without lcId',
       { lcid: 'RWD-1', email: 'a@b.example' },
       `The delivery holds no LoudCrowd event that can be processed: the event has no lcId (its fields: lcid, email). ${URL_HINT}`,
