@@ -15,6 +15,7 @@ import { SANDBOX_LOUDCROWD_KEY } from '../sandbox/environment';
 import { hookBundle } from '../sandbox/gateway';
 import { SANDBOX_ORG_ID, SANDBOX_TOKEN } from '../sandbox/influitive';
 import type { FakeZapierRpc } from '../sandbox/zapier-rpc';
+import { pendingRedemptionPage } from '../src/influitive/samples';
 import { forkBench, toParent } from './children';
 import { type LambdaHandler, loadBuiltApp, loadCore, rootRequire } from './paths';
 import { pairRatios, round, roundSpread, type Spread, summarize } from './stats';
@@ -87,28 +88,15 @@ const loudCrowdBody = (n: number) => ({
   ],
 });
 
-/** Influitive's "Reward Redemption Requested" webhook body, wrapped as the sandbox sends it. */
+/** Influitive's "Reward Redemption Requested" webhook body: the app's sample record, wrapped. */
 const influitiveBody = (n: number) => ({
   event: 'reward_redemption_requested',
   reward_redemption: {
+    ...pendingRedemptionPage.reward_redemptions[0],
     id: 1_000_000 + n,
     uuid: randomUUID(),
-    reward_id: 731,
-    reward: { id: 731, name: 'Amazon.com Gift Card ($25)', points: 2500 },
-    contact_id: 90211,
-    points: 2500,
-    created_at: '2026-11-20T09:14:03-05:00',
-    metadata: { vendor_product_id: 'AMZN-US-25', amount: '25.00', currency: 'USD' },
   },
-  contact: {
-    id: 90211,
-    uuid: 'c4b3a291-8f7e-4d6c-b5a4-93e2f1d0c9b8',
-    name: 'Maya Patel',
-    first_name: 'Maya',
-    last_name: 'Patel',
-    email: 'maya.patel@northwind-analytics.example',
-    company: 'Northwind Analytics',
-  },
+  contact: pendingRedemptionPage.contacts[0],
 });
 
 /** One delivery's bundle, built as Zapier builds it for a static hook (sandbox/gateway.ts). */

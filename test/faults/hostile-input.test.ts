@@ -680,37 +680,35 @@ const keyPlace = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...INVALID_KEY_PLACES) },
 );
 
-const lcBody = fc.oneof(
+/** Any JSON and any text: bodies that are rarely a valid delivery. */
+const arbitraryBodies = [
   { weight: 2, arbitrary: json(4).map((v) => ['json', JSON.stringify(v)] as const) },
   { weight: 1, arbitrary: anyString.map((v) => ['text', v] as const) },
+];
+
+/**
+ * A valid body mangled: invalid UTF-8 and prototype keys spliced into `mangled`, lone surrogates
+ * and padding into `plain` (the same body for LoudCrowd; wrapped and bare for Influitive).
+ */
+const mangledBodies = (mangled: fc.Arbitrary<string>, plain: fc.Arbitrary<string>) => [
+  { weight: 1, arbitrary: withInvalidUtf8(mangled).map((v) => ['invalid-utf8', v] as const) },
+  {
+    weight: 1,
+    arbitrary: spliced(mangled, protoMember, '{').map((v) => ['proto-keys', v] as const),
+  },
+  {
+    weight: 1,
+    arbitrary: spliced(plain, loneSurrogate, '"').map((v) => ['lone-surrogate', v] as const),
+  },
+  { weight: 1, arbitrary: padded(plain).map((v) => ['padded', v] as const) },
+];
+
+const lcEventJson = lcEvent.map((v) => JSON.stringify(v));
+const lcBody = fc.oneof(
+  ...arbitraryBodies,
   { weight: 5, arbitrary: lcEvent.map((v) => ['event', JSON.stringify(v)] as const) },
   { weight: 3, arbitrary: lcBatch.map((v) => ['batch', JSON.stringify(v)] as const) },
-  {
-    weight: 1,
-    arbitrary: withInvalidUtf8(lcEvent.map((v) => JSON.stringify(v))).map(
-      (v) => ['invalid-utf8', v] as const,
-    ),
-  },
-  {
-    weight: 1,
-    arbitrary: spliced(
-      lcEvent.map((v) => JSON.stringify(v)),
-      protoMember,
-      '{',
-    ).map((v) => ['proto-keys', v] as const),
-  },
-  {
-    weight: 1,
-    arbitrary: spliced(
-      lcEvent.map((v) => JSON.stringify(v)),
-      loneSurrogate,
-      '"',
-    ).map((v) => ['lone-surrogate', v] as const),
-  },
-  {
-    weight: 1,
-    arbitrary: padded(lcEvent.map((v) => JSON.stringify(v))).map((v) => ['padded', v] as const),
-  },
+  ...mangledBodies(lcEventJson, lcEventJson),
 );
 
 const lcDelivery: fc.Arbitrary<Delivery> = fc
@@ -773,36 +771,13 @@ const wrappedRedemption = fc
   );
 
 const influitiveBody = fc.oneof(
-  { weight: 2, arbitrary: json(4).map((v) => ['json', JSON.stringify(v)] as const) },
-  { weight: 1, arbitrary: anyString.map((v) => ['text', v] as const) },
+  ...arbitraryBodies,
   { weight: 4, arbitrary: redemption.map((v) => ['redemption', JSON.stringify(v)] as const) },
   { weight: 4, arbitrary: wrappedRedemption.map((v) => ['wrapped', JSON.stringify(v)] as const) },
-  {
-    weight: 1,
-    arbitrary: withInvalidUtf8(wrappedRedemption.map((v) => JSON.stringify(v))).map(
-      (v) => ['invalid-utf8', v] as const,
-    ),
-  },
-  {
-    weight: 1,
-    arbitrary: spliced(
-      wrappedRedemption.map((v) => JSON.stringify(v)),
-      protoMember,
-      '{',
-    ).map((v) => ['proto-keys', v] as const),
-  },
-  {
-    weight: 1,
-    arbitrary: spliced(
-      redemption.map((v) => JSON.stringify(v)),
-      loneSurrogate,
-      '"',
-    ).map((v) => ['lone-surrogate', v] as const),
-  },
-  {
-    weight: 1,
-    arbitrary: padded(redemption.map((v) => JSON.stringify(v))).map((v) => ['padded', v] as const),
-  },
+  ...mangledBodies(
+    wrappedRedemption.map((v) => JSON.stringify(v)),
+    redemption.map((v) => JSON.stringify(v)),
+  ),
 );
 
 /** Influitive signs nothing, so only the content type varies; none of it may matter. */
