@@ -1,4 +1,4 @@
-import { CREDENTIALS_HELP, callInfluitive, influitiveCredentials } from './influitive/client';
+import { CREDENTIALS_HELP, callInfluitive } from './influitive/client';
 import { normalizeMember } from './influitive/member';
 import { scrubSecrets, secretsOf } from './shared/secrets';
 import { type Bundle, isJsonObject, type ZObject } from './shared/types';
@@ -20,7 +20,7 @@ export const testConnection = async (z: ZObject, bundle: Bundle) => {
       400,
     );
   }
-  influitiveCredentials(z, bundle);
+  // callInfluitive says exactly which of the token and org ID is missing before any request.
   const { data } = await callInfluitive(z, bundle, { method: 'GET', path: '/members/me' });
   const record = isJsonObject(data) && isJsonObject(data.member) ? data.member : data;
   return normalizeMember(record);

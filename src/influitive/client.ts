@@ -228,12 +228,13 @@ export const callInfluitive = async (
   }
 
   const text = response.content ?? '';
-  const detail: ErrorDetail = {
-    call: name,
-    requestId: response.getHeader('x-request-id'),
-    apiWords: apiWordsOf(text, secrets),
-  };
   if (response.status < 200 || response.status >= 300) {
+    // Only a failure needs the API's words; a successful page is parsed once, below.
+    const detail: ErrorDetail = {
+      call: name,
+      requestId: response.getHeader('x-request-id'),
+      apiWords: apiWordsOf(text, secrets),
+    };
     throw call.onStatus?.(response.status, detail) ?? statusError(z, response, detail);
   }
   if (text.trim() === '') {

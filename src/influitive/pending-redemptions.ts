@@ -44,6 +44,7 @@ export const fetchPendingRedemptions = async (
     const { data } = await callInfluitive(z, bundle, { method: 'GET', path });
     pages += 1;
     const page = redemptionsFromPage(data);
+    const firstOfPage = redemptions.length;
     for (const raw of page.redemptions) {
       try {
         redemptions.push(
@@ -54,7 +55,10 @@ export const fetchPendingRedemptions = async (
         z.console.log(`Skipped a pending redemption Influitive listed: ${error.message}`);
       }
     }
-    if (stopWhen && redemptions.some(stopWhen)) return { redemptions, pages, truncated: false };
+    // Earlier pages were already checked; only this page's records can be the first match.
+    if (stopWhen && redemptions.slice(firstOfPage).some(stopWhen)) {
+      return { redemptions, pages, truncated: false };
+    }
     path = nextLink(data);
   }
   return { redemptions, pages, truncated: path !== undefined };
