@@ -6,9 +6,15 @@
  */
 import * as zm from 'zod/mini';
 import { toIsoWithOffset } from '../shared/dates';
-import { describeJsonType } from '../shared/hook-request';
 import { idempotencyKeys, idempotencyOutputFields } from '../shared/idempotency';
-import { firstString, idString, isJsonObject, type JsonObject } from '../shared/types';
+import {
+  describeJsonType,
+  fieldNames,
+  firstString,
+  idString,
+  isJsonObject,
+  type JsonObject,
+} from '../shared/types';
 import { findMember, memberOutputFields, memberSchema, normalizeMember } from './member';
 
 const nullableString = zm.nullable(zm.string());
@@ -138,7 +144,7 @@ export const normalizeRedemption = (
   const id = firstString(raw, ID_KEYS);
   if (id === undefined) {
     throw new RedemptionShapeError(
-      `The reward redemption has no id (looked for ${ID_KEYS.join(', ')}); its fields are: ${Object.keys(raw).slice(0, 20).join(', ') || 'none'}.`,
+      `The reward redemption has no id (looked for ${ID_KEYS.join(', ')}); its fields are: ${fieldNames(raw)}.`,
     );
   }
   const reward = resolveReward(raw);

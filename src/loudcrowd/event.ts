@@ -6,9 +6,14 @@
  */
 import * as zm from 'zod/mini';
 import { toIsoWithOffset } from '../shared/dates';
-import { describeJsonType } from '../shared/hook-request';
 import { idempotencyKeys, idempotencyOutputFields } from '../shared/idempotency';
-import { firstString, isJsonObject, type JsonObject } from '../shared/types';
+import {
+  describeJsonType,
+  fieldNames,
+  firstString,
+  isJsonObject,
+  type JsonObject,
+} from '../shared/types';
 
 const nullableString = zm.nullable(zm.string());
 const count = zm.number().check(zm.int(), zm.nonnegative());
@@ -98,7 +103,7 @@ const countOf = (medias: readonly LoudCrowdMedia[], postType: string): number =>
 
 /** The names of a delivery's fields, for a halt reason that helps find what was sent instead. */
 const fieldsOf = (raw: unknown): string =>
-  isJsonObject(raw) ? ` (its fields: ${Object.keys(raw).slice(0, 20).join(', ') || 'none'})` : '';
+  isJsonObject(raw) ? ` (its fields: ${fieldNames(raw)})` : '';
 
 /** One reward event in the shape the trigger outputs; throws LoudCrowdEventShapeError otherwise. */
 export const normalizeLoudCrowdEvent = (raw: unknown): LoudCrowdRewardEvent => {

@@ -36,14 +36,6 @@ export const queryParameters = (bundle: Pick<Bundle, 'rawRequest' | 'cleanedRequ
   return params;
 };
 
-/** Names the JSON type of a value for a halt reason ("an array", "an object", "a string"). */
-export const describeJsonType = (value: unknown): string => {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  const type = typeof value;
-  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
-};
-
 /**
  * Deeper than any real webhook payload. A body nested far deeper parses, but core's own
  * JSON.stringify of the trigger output then overflows the stack, a failure no Zap can explain.

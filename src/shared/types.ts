@@ -23,3 +23,15 @@ export const firstString = (source: JsonObject, keys: readonly string[]): string
   }
   return undefined;
 };
+
+/** Names the JSON type of a value for a halt reason ("an array", "an object", "a string"). */
+export const describeJsonType = (value: unknown): string => {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  const type = typeof value;
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+};
+
+/** Up to 20 of a record's field names, for a message that helps find what was sent instead. */
+export const fieldNames = (record: JsonObject): string =>
+  Object.keys(record).slice(0, 20).join(', ') || 'none';

@@ -1,11 +1,11 @@
 import {
-  describeJsonType,
   MAX_BODY_DEPTH,
   nestsDeeperThan,
   normalizedHeaders,
   queryParameters,
   readHookBody,
 } from '../../src/shared/hook-request';
+import { describeJsonType } from '../../src/shared/types';
 import { makeBundle } from '../helpers/bundle';
 
 describe('normalizedHeaders', () => {
