@@ -52,6 +52,13 @@ export class FakeZapierRpc {
     return this;
   }
 
+  /** Back to an empty, working cache with no recorded calls, between tests. */
+  reset(): void {
+    this.store.clear();
+    this.calls = [];
+    this.mode = 'up';
+  }
+
   async stop(): Promise<void> {
     await new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),

@@ -14,11 +14,7 @@ beforeAll(async () => {
   rpc = await new FakeZapierRpc().start();
 });
 afterAll(() => rpc.stop());
-beforeEach(() => {
-  rpc.store.clear();
-  rpc.calls = [];
-  rpc.mode = 'up';
-});
+beforeEach(() => rpc.reset());
 
 type DeliveryOptions = Parameters<typeof hookBundle>[1];
 const deliver = (options: DeliveryOptions) =>

@@ -17,11 +17,7 @@ beforeAll(async () => {
   rpc = await new FakeZapierRpc().start();
 });
 afterAll(() => rpc.stop());
-beforeEach(() => {
-  rpc.store.clear();
-  rpc.calls = [];
-  rpc.mode = 'up';
-});
+beforeEach(() => rpc.reset());
 
 /** A delivery with the right key in X-Api-Key; a string body is sent as raw bytes. */
 const deliver = async (body: unknown): Promise<Item[]> =>
