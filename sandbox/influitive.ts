@@ -91,6 +91,11 @@ export interface InfluitiveSandboxOptions extends HttpSandboxOptions {
   jsonContentType?: string;
   /** Offset of every timestamp the sandbox writes (default -300, i.e. -05:00). */
   utcOffsetMinutes?: number;
+  /**
+   * The order of `GET /reward_redemptions` (default newest first). Influitive does not document it,
+   * so the app must work with either.
+   */
+  listOrder?: 'newest_first' | 'oldest_first';
 }
 
 export interface DecisionAttempt {
@@ -121,6 +126,11 @@ export interface NewRedemption {
   createdAt?: Date | string;
   /** Default for a reward that ships: the member's address. */
   shipping?: Partial<ShippingFields>;
+  /**
+   * How long after it is added the API starts to list it (default 0): the webhook fires at once,
+   * and a lagging API makes it look unknown for that long.
+   */
+  listedAfterMs?: number;
 }
 
 export interface NewMember {
@@ -481,10 +491,22 @@ export const startInfluitiveSandbox = async (
     jsonAnswer(status, value, { ...extra, headers: { 'Content-Type': contentType } });
   const notFound = (what = 'Not found') => json(404, { error: what });
 
+  /** Redemption id → when the API starts to list it, for redemptions added with a lag. */
+  const listedFrom = new Map<number, number>();
+  const listed = (): RedemptionRecord[] => {
+    const newest = hub.pending();
+    const at = now().getTime();
+    const visible =
+      listedFrom.size === 0
+        ? newest
+        : newest.filter((record) => (listedFrom.get(record.id) ?? 0) <= at);
+    return options.listOrder === 'oldest_first' ? visible.slice().reverse() : visible;
+  };
+
   const listPending = (request: SandboxRequest): SandboxAnswer => {
     const requested = Number.parseInt(request.url.searchParams.get('page') ?? '1', 10);
     const page = Number.isInteger(requested) && requested >= 1 ? requested : 1;
-    const pending = hub.pending();
+    const pending = listed();
     const items = pending.slice((page - 1) * pageSize, page * pageSize);
     const contactIds = [...new Set(items.map((item) => item.contact_id))];
     const next = new URL('/reward_redemptions', request.origin);
@@ -645,6 +667,9 @@ export const startInfluitiveSandbox = async (
       ...(input.shipping === undefined ? {} : { shipping: input.shipping }),
     });
     hub.insertRedemption(record);
+    if (input.listedAfterMs !== undefined && input.listedAfterMs > 0) {
+      listedFrom.set(record.id, now().getTime() + input.listedAfterMs);
+    }
     return copy(record);
   };
 

@@ -358,6 +358,40 @@ describe('GET /reward_redemptions', () => {
   });
 });
 
+describe('list order and listing lag', () => {
+  it('lists oldest first when configured, paging the same records in reverse', async () => {
+    const oldest = await start({ seed: false, pageSize: 7, listOrder: 'oldest_first' });
+    const ids = oldest.seedPending(20);
+    const pages = await allPages(oldest);
+    expect(pages).toHaveLength(3);
+    expect(pages.flatMap((page) => page.reward_redemptions.map((r) => r.id))).toEqual(ids);
+  });
+
+  it('hides a redemption added with listedAfterMs until that much time has passed', async () => {
+    let clock = Date.parse('2026-11-23T12:00:00Z');
+    const lagging = await start({ seed: false, now: () => new Date(clock) });
+    const [older] = lagging.seedPending(1);
+    const member = lagging.addMember({
+      first_name: 'Ana',
+      last_name: 'Ruiz',
+      email: 'ana@example.com',
+    });
+    const late = lagging.addRedemption({
+      rewardId: lagging.rewards[0]?.id ?? 0,
+      contactId: member.id,
+      listedAfterMs: 12_000,
+    });
+    const listedIds = async () =>
+      (await allPages(lagging)).flatMap((page) => page.reward_redemptions.map((r) => r.id));
+    expect(await listedIds()).toEqual([older]);
+    expect(lagging.redemption(late.id)?.status).toBe('pending');
+    clock += 11_999;
+    expect(await listedIds()).toEqual([older]);
+    clock += 1;
+    expect(await listedIds()).toEqual([late.id, older]);
+  });
+});
+
 describe('decisions', () => {
   it('fulfills with a message, stores it, and drops the redemption from the pending list', async () => {
     const response = await decide(48213, 'fulfill', {
