@@ -13,6 +13,7 @@ import { RESULTS_PATH } from './paths';
 import { measurePerEvent, runPerEventChild } from './per-event';
 import { type BenchResults, renderReport } from './report';
 import { measureRequestsPerPoll, runPollChild } from './requests-per-poll';
+import { measureVerification } from './verification';
 
 const started = performance.now();
 const log = (line: string) =>
@@ -32,6 +33,8 @@ const main = async (): Promise<void> => {
   }
   log('requests per poll');
   const requestsPerPoll = await measureRequestsPerPoll(log);
+  log('requests per delivery (verification, both list orders)');
+  const verification = await measureVerification(log);
   log('build size');
   const buildSize = measureBuildSize(log);
 
@@ -47,7 +50,7 @@ const main = async (): Promise<void> => {
       arch: process.arch,
     },
     durationSeconds: Math.round((performance.now() - started) / 100) / 10,
-    results: { coldStart, perEvent, requestsPerPoll, buildSize },
+    results: { coldStart, perEvent, requestsPerPoll, verification, buildSize },
   };
   writeFileSync(RESULTS_PATH, `${JSON.stringify(bench, null, 2)}\n`);
   process.stdout.write(`${renderReport(bench)}\n\nWrote bench/results.json.\n`);

@@ -4,6 +4,7 @@ import type { ColdStartResult } from './cold-start';
 import type { PerEventResult } from './per-event';
 import type { RequestsPerPollResult } from './requests-per-poll';
 import { type Spread, summarize } from './stats';
+import type { VerificationResult } from './verification';
 
 const summarizeMedian = (values: number[]) => summarize(values).median;
 
@@ -16,6 +17,7 @@ export interface BenchResults {
     coldStart: ColdStartResult;
     perEvent: PerEventResult;
     requestsPerPoll: RequestsPerPollResult;
+    verification: VerificationResult;
     buildSize: BuildSizeResult;
   };
 }
@@ -169,6 +171,46 @@ export const renderReport = (bench: BenchResults): string => {
       `Build size: app ÷ minimal = ${buildSize.ratio} (+${kib(buildSize.deltaBytes ?? 0)}); one build each (the bytes do not vary between runs).`,
     );
   }
+  const { verification } = bench.results;
+  const { goals } = verification;
+  out.push(
+    '',
+    table(
+      ['Requests per delivery and per poll', 'Newest first', 'Oldest first', 'Goal', 'Met'],
+      [
+        [
+          `Burst of ${goals.burst.webhooks} genuine webhooks, ${goals.burst.pending} pending (${goals.burst.concurrency} at a time)`,
+          ...verification.orders.map(
+            (o) => `${o.burst.requests} requests, ${fixed(o.burst.wallSeconds, 1)} s`,
+          ),
+          `≤ ${goals.burst.maxRequests}`,
+          met(verification.orders.every((o) => o.burst.met)),
+        ],
+        [
+          `Forged id, ${goals.forged.pending} pending (halted)`,
+          ...verification.orders.map(
+            (o) => `${o.forged.requests} requests, ${fixed(o.forged.seconds, 1)} s`,
+          ),
+          `≤ ${goals.forged.maxRequests}, < ${goals.forged.maxSeconds} s`,
+          met(verification.orders.every((o) => o.forged.met)),
+        ],
+        [
+          `Polls until a new redemption shows, ${goals.poll.pending.toLocaleString('en-US')} pending`,
+          ...verification.orders.map(
+            (o) => `${o.polls.pollsToFind} (${o.polls.requestsToFind.join(' + ')} requests)`,
+          ),
+          '—',
+          '—',
+        ],
+        [
+          'The poll after that',
+          ...verification.orders.map((o) => `${o.polls.requestsAfter} request(s)`),
+          '—',
+          '—',
+        ],
+      ],
+    ),
+  );
   if (buildSize.error) out.push(`Build size problem: ${buildSize.error}`);
   return out.join('\n');
 };

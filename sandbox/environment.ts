@@ -37,6 +37,9 @@ export const startSandboxEnvironment = async (
     new FakeZapierRpc().start(),
   ]);
   process.env.INFLUITIVE_API_URL = influitive.url;
+  // The sandbox lists a redemption the moment it exists, so re-checks of an unknown id need not
+  // wait the production 22 s before a forged or decided delivery is halted.
+  process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS ??= '100,100';
   const authData = {
     api_token: SANDBOX_TOKEN,
     org_id: SANDBOX_ORG_ID,

@@ -9,7 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { type LambdaHandler, runThroughHandler, zapierErrorMessage } from './lambda';
 import type { FakeZapierRpc } from './zapier-rpc';
 
-/** The hook triggers the gateway serves, one path each: /hooks/<key>. */
+/** The Zap a plain `/hooks/<key>` URL belongs to; `/hooks/<key>/<zap>` names another Zap. */
+export const defaultZapId = (trigger: string): string => `sandbox-zap-${trigger}`;
+
+/** The hook triggers the gateway serves, one path each: /hooks/<key>, or /hooks/<key>/<zap>. */
 export const HOOK_TRIGGERS = ['reward_redemption_requested', 'loudcrowd_reward_event'] as const;
 export type HookTrigger = (typeof HOOK_TRIGGERS)[number];
 
@@ -34,7 +37,8 @@ export interface GatewayOptions {
 
 export interface HookGateway {
   url: string;
-  hookUrl: (trigger: HookTrigger) => string;
+  /** The hook URL of one Zap: each Zap has its own, as on Zapier. */
+  hookUrl: (trigger: HookTrigger, zapId?: string) => string;
   deliveries: GatewayDelivery[];
   close: () => Promise<void>;
 }
@@ -106,6 +110,7 @@ export const startHookGateway = async (options: GatewayOptions): Promise<HookGat
 
   const deliver = async (
     trigger: HookTrigger,
+    zapId: string,
     req: IncomingMessage,
     url: URL,
   ): Promise<GatewayDelivery> => {
@@ -113,6 +118,8 @@ export const startHookGateway = async (options: GatewayOptions): Promise<HookGat
     const bundle = {
       authData: options.authData,
       inputData: options.inputData?.[trigger] ?? {},
+      // Zapier gives each Zap its own hook URL and names the Zap in the bundle.
+      meta: { zap: { id: zapId } },
       ...hookBundle({ method: req.method ?? 'POST', url, headers: req.headers, content }),
     };
     try {
@@ -134,7 +141,8 @@ export const startHookGateway = async (options: GatewayOptions): Promise<HookGat
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const trigger = HOOK_TRIGGERS.find((key) => url.pathname === `/hooks/${key}`);
+    const [, key, zap] = /^\/hooks\/([a-z_]+)(?:\/([A-Za-z0-9_-]+))?$/.exec(url.pathname) ?? [];
+    const trigger = HOOK_TRIGGERS.find((name) => name === key);
     if (!trigger || req.method !== 'POST') {
       res.writeHead(404, { 'Content-Type': 'application/json' });
       res.end(
@@ -144,7 +152,7 @@ export const startHookGateway = async (options: GatewayOptions): Promise<HookGat
       );
       return;
     }
-    const delivery = await deliver(trigger, req, url);
+    const delivery = await deliver(trigger, zap ?? defaultZapId(trigger), req, url);
     deliveries.push(delivery);
     options.onDelivery?.(delivery);
     res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -162,7 +170,7 @@ export const startHookGateway = async (options: GatewayOptions): Promise<HookGat
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    hookUrl: (trigger) => `${url}/hooks/${trigger}`,
+    hookUrl: (trigger, zapId) => `${url}/hooks/${trigger}${zapId ? `/${zapId}` : ''}`,
     deliveries,
     close: () =>
       new Promise<void>((resolve) => {

@@ -147,6 +147,7 @@ export const runFulfillmentLoop = async (env: SandboxEnvironment): Promise<LoopS
     await runThroughHandler(env.handler, {
       method: 'creates.fulfill_reward_redemption.operation.perform',
       bundle: { authData: env.authData, inputData: { redemption_id: item.id, message } },
+      rpc: env.rpc,
     });
     const record = env.influitive.redemption(item.id);
     expect(record?.status === 'fulfilled', `the sandbox shows status ${record?.status}`);
@@ -163,6 +164,7 @@ export const runFulfillmentLoop = async (env: SandboxEnvironment): Promise<LoopS
         authData: env.authData,
         inputData: { redemption_id: String(HOODIE_REDEMPTION_ID), message: reason },
       },
+      rpc: env.rpc,
     });
     const record = env.influitive.redemption(HOODIE_REDEMPTION_ID);
     expect(
@@ -177,6 +179,7 @@ export const runFulfillmentLoop = async (env: SandboxEnvironment): Promise<LoopS
     const results = (await runThroughHandler(env.handler, {
       method: 'triggers.new_reward_redemption.operation.perform',
       bundle: { authData: env.authData, inputData: {} },
+      rpc: env.rpc,
     })) as TriggerItem[];
     const pending = env.influitive.redemptions('pending').map((r) => String(r.id));
     const listed = results.map((r) => r.id);

@@ -1,4 +1,6 @@
 import nock from 'nock';
+import { useClock } from '../src/shared/deadline';
+import { testClock } from './helpers/clock';
 
 // Tests never reach the internet: only servers the tests start on loopback are allowed.
 nock.disableNetConnect();
@@ -14,5 +16,8 @@ afterAll(() => {
 process.env.DISABLE_ZAPIER_ANALYTICS = '1';
 delete process.env.INFLUITIVE_API_URL;
 delete process.env.INFLUITIVE_TIMEOUT_MS;
-// Re-checks of an early webhook wait milliseconds in tests instead of seconds.
-process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS = '5,5,5';
+// The app's waits (re-checks of an early webhook, the run's deadline) run on a clock the tests
+// move, so the real schedule is tested and no test sleeps for seconds. The built app used by the
+// sandbox tests has its own real clock; the sandbox environment shortens its re-checks.
+delete process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS;
+useClock(testClock);

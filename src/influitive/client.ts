@@ -35,7 +35,8 @@ export const influitiveBaseUrl = (): URL => {
   );
 };
 
-const timeoutMs = (): number => {
+/** The per-request timeout: `INFLUITIVE_TIMEOUT_MS`, or 12 s. */
+export const requestTimeoutMs = (): number => {
   const configured = Number(process.env.INFLUITIVE_TIMEOUT_MS);
   return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_TIMEOUT_MS;
 };
@@ -48,6 +49,8 @@ export interface InfluitiveCall {
   body?: Record<string, unknown>;
   /** Accept a 2xx with an empty body (decisions); otherwise an empty body is an error. */
   allowEmpty?: boolean;
+  /** A shorter timeout than the default, so the request ends before the run's deadline. */
+  timeoutMs?: number;
   /** Turns a status the caller understands (404 on a decision, say) into its own error. */
   onStatus?: (status: number, detail: ErrorDetail) => Error | undefined;
 }
@@ -202,7 +205,7 @@ export const callInfluitive = async (
   const url = resolveUrl(z, base, call.path);
   const name = callName(call.method, url, base);
   const secrets = secretsOf(bundle);
-  const ms = timeoutMs();
+  const ms = call.timeoutMs ?? requestTimeoutMs();
   // `throwForThrottlingEarly` is read by core from the request but is missing from its typings.
   const request = {
     url: url.toString(),

@@ -8,11 +8,67 @@ export interface DecisionResult {
   decision: 'fulfilled' | 'refused';
   message: string | null;
   decided_at: string;
+  /** True when Influitive said this same decision had already been made (a replayed step). */
+  already_decided: boolean;
   /** What Influitive returned: its JSON object, or `{}` for an empty body. */
   response: Record<string, unknown>;
 }
 
 const PAST_TENSE = { fulfill: 'fulfilled', refuse: 'refused' } as const;
+const OTHER: Record<Decision, Decision> = { fulfill: 'refuse', refuse: 'fulfill' };
+/** Words Influitive (or a client of it) uses for each decision already made. */
+const DECIDED_WORDS: Record<Decision, RegExp> = {
+  fulfill: /\bfulfill(?:ed)?\b/i,
+  refuse: /\b(?:refused?|rejected?|declined?)\b/i,
+};
+
+/** Which decision Influitive's words say was already made, when they say. */
+const decisionNamedIn = (words: string | undefined): Decision | undefined => {
+  if (words === undefined) return undefined;
+  const fulfilled = DECIDED_WORDS.fulfill.test(words);
+  const refused = DECIDED_WORDS.refuse.test(words);
+  if (fulfilled === refused) return undefined;
+  return fulfilled ? 'fulfill' : 'refuse';
+};
+
+/**
+ * The lock every decision on one redemption takes: Zapier runs steps with the same key one at a
+ * time, so a replayed fulfill and a refuse on the same redemption never race each other.
+ */
+export const decisionLock = {
+  key: 'influitive-decision-{{bundle.inputData.redemption_id}}',
+  scope: ['auth' as const],
+  timeout: 60,
+};
+
+/** Thrown through `onStatus` when Influitive says this very decision was already made. */
+const ALREADY_DONE = new Error('already decided the same way');
+
+/**
+ * A decision whose answer was lost (a timeout or a dropped connection after the POST was sent)
+ * may have been applied. Saying so, and that a rerun is safe, is what lets the user replay it.
+ */
+const mayHaveBeenApplied = (
+  z: ZObject,
+  error: unknown,
+  decision: Decision,
+  id: string,
+): unknown => {
+  if (!(error instanceof Error)) return error;
+  let detail: { message?: unknown; code?: unknown; status?: unknown };
+  try {
+    detail = JSON.parse(error.message) as { message?: unknown; code?: unknown; status?: unknown };
+  } catch {
+    return error;
+  }
+  if (detail.code !== 'influitive_timeout' && detail.code !== 'influitive_unreachable')
+    return error;
+  return new z.errors.Error(
+    `${String(detail.message)} The ${decision} of reward redemption ${id} may or may not have been applied. Running this step again is safe: if it was applied, the rerun reports it as already ${PAST_TENSE[decision]}.`,
+    detail.code,
+    typeof detail.status === 'number' ? detail.status : 504,
+  );
+};
 
 /**
  * Closes the loop: `POST /reward_redemptions/{id}/decision/{fulfill|refuse}`, with `{message}` only
@@ -43,36 +99,56 @@ export const decideRedemption = async (
     );
   }
 
-  const { data } = await callInfluitive(z, bundle, {
-    method: 'POST',
-    path: `/reward_redemptions/${encodeURIComponent(id)}/decision/${decision}`,
-    body: message === null ? undefined : { message },
-    allowEmpty: true,
-    onStatus: (status, detail) => {
-      if (status === 404) {
-        return new z.errors.Error(
-          `Reward redemption ${id} was not found in Influitive. Map the Redemption ID from the trigger, and check the connection is for the same hub.`,
-          'redemption_not_found',
-          404,
-        );
-      }
-      if (status === 409 || status === 422) {
-        const words = detail.apiWords ? ` Influitive said: "${detail.apiWords}"` : '';
-        return new z.errors.Error(
-          `Influitive would not ${decision} reward redemption ${id}: it was already decided (fulfilled or refused).${words}`,
-          'redemption_already_decided',
-          status,
-        );
-      }
-      return undefined;
-    },
-  });
+  let alreadyDecided = false;
+  let data: unknown;
+  try {
+    ({ data } = await callInfluitive(z, bundle, {
+      method: 'POST',
+      path: `/reward_redemptions/${encodeURIComponent(id)}/decision/${decision}`,
+      body: message === null ? undefined : { message },
+      allowEmpty: true,
+      onStatus: (status, detail) => {
+        if (status === 404) {
+          return new z.errors.Error(
+            `Reward redemption ${id} was not found in Influitive. Map the Redemption ID from the trigger, and check the connection is for the same hub.`,
+            'redemption_not_found',
+            404,
+          );
+        }
+        if (status === 409 || status === 422) {
+          const made = decisionNamedIn(detail.apiWords);
+          if (made === decision) {
+            alreadyDecided = true;
+            return ALREADY_DONE;
+          }
+          const words = detail.apiWords ? ` Influitive said: "${detail.apiWords}"` : '';
+          const what =
+            made === OTHER[decision]
+              ? `it was already ${PAST_TENSE[made]}, so it cannot also be ${PAST_TENSE[decision]}`
+              : 'it was already decided (fulfilled or refused)';
+          return new z.errors.Error(
+            `Influitive would not ${decision} reward redemption ${id}: ${what}.${words}`,
+            'redemption_already_decided',
+            status,
+          );
+        }
+        return undefined;
+      },
+    }));
+  } catch (error) {
+    if (error === ALREADY_DONE) {
+      data = undefined;
+    } else {
+      throw mayHaveBeenApplied(z, error, decision, id);
+    }
+  }
 
   return {
     id,
     decision: PAST_TENSE[decision],
     message,
     decided_at: new Date().toISOString().replace(/Z$/, '+00:00'),
+    already_decided: alreadyDecided,
     response: isJsonObject(data) ? data : data === undefined ? {} : { body: data },
   };
 };
@@ -82,4 +158,9 @@ export const decisionOutputFields = [
   { key: 'decision', label: 'Decision' },
   { key: 'message', label: 'Message to the Advocate' },
   { key: 'decided_at', label: 'Decided At', type: 'datetime' as const },
+  {
+    key: 'already_decided',
+    label: 'Already Decided Before This Run',
+    type: 'boolean' as const,
+  },
 ];

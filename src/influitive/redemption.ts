@@ -6,7 +6,7 @@
  */
 import * as zm from 'zod/mini';
 import { toIsoWithOffset } from '../shared/dates';
-import { idempotencyKeys, idempotencyOutputFields } from '../shared/idempotency';
+import { hubKeyComponent, idempotencyKeys, idempotencyOutputFields } from '../shared/idempotency';
 import {
   describeJsonType,
   fieldNames,
@@ -28,7 +28,7 @@ export const rewardRedemptionSchema = zm.looseObject({
   requested_at: nullableString,
   metadata: zm.record(zm.string(), zm.unknown()),
   summary: zm.string(),
-  idempotency_key: zm.string().check(zm.regex(/^influitive-redemption-[\s\S]+$/)),
+  idempotency_key: zm.string().check(zm.regex(/^influitive-[0-9a-f]{8}-redemption-[\s\S]+$/)),
   idempotency_key_alphanumeric: zm.string().check(zm.regex(/^[A-Za-z0-9]{1,100}$/)),
 });
 export type RewardRedemption = zm.infer<typeof rewardRedemptionSchema>;
@@ -43,6 +43,8 @@ export interface RedemptionContext {
   contacts?: readonly unknown[];
   /** Status when the source does not say: the pending list only holds pending redemptions. */
   defaultStatus?: string;
+  /** The connection's org ID: the idempotency keys name the hub, so two hubs never share one. */
+  orgId?: unknown;
 }
 
 const ID_KEYS = ['id', 'uuid', 'reward_redemption_id', 'redemption_id'] as const;
@@ -131,6 +133,16 @@ const summarize = (
   return who ? `${what} for ${who}` : what;
 };
 
+/** Words a redemption's status can be; anything else in `state` is a shipping address field. */
+const STATUS_WORDS =
+  /^(pending|requested|new|open|in_review|fulfilled|refused|rejected|approved|declined|cancell?ed|completed|shipped|delivered|expired)$/i;
+
+/** `state` as the status only when it is a status word: a shipping `state` is a province (`ON`). */
+const statusFromState = (value: unknown): string | undefined => {
+  const text = idString(value);
+  return text !== undefined && STATUS_WORDS.test(text) ? text : undefined;
+};
+
 /** One redemption in the shape every trigger and search outputs. */
 export const normalizeRedemption = (
   raw: unknown,
@@ -156,11 +168,15 @@ export const normalizeRedemption = (
     reward_id: reward.id,
     reward,
     member,
-    status: firstString(raw, ['status', 'state']) ?? context.defaultStatus ?? 'pending',
+    status:
+      firstString(raw, ['status']) ??
+      statusFromState(raw.state) ??
+      context.defaultStatus ??
+      'pending',
     requested_at: requestedAt ?? null,
     metadata: resolveMetadata(raw),
     summary: summarize(reward, member),
-    ...idempotencyKeys('influitive-redemption', id),
+    ...idempotencyKeys(`influitive-${hubKeyComponent(context.orgId)}-redemption`, id),
   });
 };
 
@@ -177,6 +193,30 @@ export const redemptionsFromPage = (
 
 const WRAPPER_KEYS = ['reward_redemption', 'redemption', 'data', 'payload'] as const;
 const MAX_WRAPPING = 4;
+/** Fields only a redemption has; an envelope (`{id: "evt_…", data: {…}}`) has none of them. */
+const REDEMPTION_FIELDS = ['reward_id', 'reward', 'reward_uuid', 'reward_name', ...MEMBER_REF_KEYS];
+
+/** True when a wrapped object, or one it wraps, carries an id of its own. */
+const carriesId = (value: JsonObject, depth: number): boolean =>
+  firstString(value, ID_KEYS) !== undefined ||
+  (depth < MAX_WRAPPING &&
+    WRAPPER_KEYS.some((key) => {
+      const inner = value[key];
+      return isJsonObject(inner) && carriesId(inner, depth + 1);
+    }));
+
+/**
+ * An outer object with an id is the redemption itself unless it wraps one with its own id and
+ * does not look like a redemption: then the outer id is the envelope's (an event id), not the
+ * redemption's. A redemption-named wrapper (`reward_redemption`) with an id always wins.
+ */
+const preferInner = (outer: JsonObject, inner: JsonObject): boolean => {
+  if (!carriesId(inner, 0)) return false;
+  const named = [outer.reward_redemption, outer.redemption].some(
+    (candidate) => isJsonObject(candidate) && carriesId(candidate, 0),
+  );
+  return named || !REDEMPTION_FIELDS.some((field) => outer[field] !== undefined);
+};
 
 /**
  * The redemption inside a webhook delivery: the body itself, or wrapped in `reward_redemption`,
@@ -192,7 +232,10 @@ export const unwrapRedemptionDelivery = (
     const level: JsonObject = current;
     if (Array.isArray(level.contacts)) contacts.push(...level.contacts);
     const wrapped = WRAPPER_KEYS.map((key) => level[key]).find(isJsonObject);
-    if (firstString(level, ID_KEYS) !== undefined || wrapped === undefined) {
+    if (
+      wrapped === undefined ||
+      (firstString(level, ID_KEYS) !== undefined && !preferInner(level, wrapped))
+    ) {
       return { redemption: level, contacts };
     }
     // A member or reward beside the wrapper belongs to the redemption inside it.

@@ -1,5 +1,8 @@
 import { normalizeRedemption } from './redemption';
 
+/** The org ID of the hub the samples come from; it shapes the sample's idempotency keys. */
+export const SAMPLE_ORG_ID = '7b3e9f1a-5c2d-4e8b-a6f0-1d3c5e7a9b2f';
+
 /**
  * A pending redemption as `GET /reward_redemptions` lists it, with Reward Metadata enabled and the
  * member side-loaded in `contacts`. The static samples are this record through the one normaliser.
@@ -35,4 +38,5 @@ export const pendingRedemptionPage = {
 export const redemptionSample = normalizeRedemption(pendingRedemptionPage.reward_redemptions[0], {
   contacts: pendingRedemptionPage.contacts,
   defaultStatus: 'pending',
+  orgId: SAMPLE_ORG_ID,
 });

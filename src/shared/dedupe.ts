@@ -1,6 +1,61 @@
-import type { ZObject } from './types';
+import type { Bundle, ZObject } from './types';
+import { idString } from './types';
+
+/**
+ * `z.cache.get` in a scope. Core 19 passes the scope on to Zapier's store, but its typings leave
+ * the argument out; a get must name the same scope as the set it reads.
+ */
+export const cacheGet = (z: ZObject, key: string, scope: ('user' | 'auth')[]): Promise<unknown> =>
+  (z.cache.get as (key: string, scope: string[]) => Promise<unknown>)(key, scope);
+
+/** `z.cache.delete` in a scope (the same gap in core's typings as `cacheGet`). */
+export const cacheDelete = (
+  z: ZObject,
+  key: string,
+  scope: ('user' | 'auth')[],
+): Promise<unknown> =>
+  (z.cache.delete as (key: string, scope: string[]) => Promise<unknown>)(key, scope);
 
 export type DeliveryClaim = 'first' | 'duplicate' | 'unknown';
+
+export const THIRTY_DAYS_SECONDS = 30 * 24 * 60 * 60;
+
+/** A boolean input as Zapier may send it: a boolean, or text such as "false" or "no". */
+export const isTurnedOff = (value: unknown): boolean =>
+  value === false || (typeof value === 'string' && /^(false|no|0|off)$/i.test(value.trim()));
+
+/** The input that lets a Zap that must see every delivery (a logging Zap) keep repeats. */
+export const stopRepeatsField = {
+  key: 'stop_repeats',
+  label: 'Stop Repeated Deliveries',
+  type: 'boolean' as const,
+  default: 'true',
+  required: false,
+  helpText:
+    'Halts a delivery this Zap already received in the last 30 days, so a resent webhook never rewards twice. Counted per Zap: two Zaps on one connection each get every delivery once. Turn off only for a Zap that must see every delivery, such as one that logs them to a sheet.',
+};
+
+export const stopsRepeats = (bundle: Pick<Bundle, 'inputData'>): boolean =>
+  !isTurnedOff(bundle.inputData?.stop_repeats);
+
+export interface DeliveryScope {
+  /** The cache key for one delivery, naming the Zap when Zapier says which Zap this is. */
+  key: (delivery: string) => string;
+  /** "to this Zap" or "on this connection", for messages. */
+  words: string;
+}
+
+/**
+ * Repeats are counted per Zap: two Zaps on one connection (one orders the gift card, one logs it)
+ * each see every delivery once. `z.cache` has no Zap scope, so the key names the Zap
+ * (`bundle.meta.zap.id`, which core 19 still hands to `perform`); without it, per connection.
+ */
+export const deliveryScope = (bundle: Pick<Bundle, 'meta'>): DeliveryScope => {
+  const zapId = idString((bundle.meta as { zap?: { id?: unknown } } | undefined)?.zap?.id);
+  return zapId === undefined
+    ? { key: (delivery) => delivery, words: 'on this connection' }
+    : { key: (delivery) => `zap:${zapId}:${delivery}`, words: 'to this Zap' };
+};
 
 /**
  * Claims a delivery key with Zapier's cache as a set-if-absent (`nx`), scoped to this connection.
@@ -30,5 +85,3 @@ export const claimDelivery = async (
     return 'unknown';
   }
 };
-
-export const THIRTY_DAYS_SECONDS = 30 * 24 * 60 * 60;

@@ -16,6 +16,7 @@
  * hand-made cases all run through the handler. The Influitive bulk runs turn `verify_with_api` off
  * (no API call per payload); a further 120 generated deliveries, verified, run against the Influitive sandbox.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -170,7 +171,33 @@ const idOf = (value: unknown): string | undefined => {
   return undefined;
 };
 
-/** The id of the delivered redemption, or undefined when the body holds none. */
+/** Fields only a redemption carries; an event envelope has none (README: envelopes). */
+const REDEMPTION_FIELDS = [
+  'reward_id',
+  'reward',
+  'reward_uuid',
+  'reward_name',
+  'contact_id',
+  'member_id',
+  'advocate_id',
+  'contact_uuid',
+  'member_uuid',
+];
+
+/** True when the object, or one it wraps within the wrapping limit, has an id of its own. */
+const hasOwnId = (value: Record<string, unknown>, depth: number): boolean =>
+  REDEMPTION_ID_KEYS.some((key) => idOf(value[key]) !== undefined) ||
+  (depth < MAX_WRAPPING &&
+    WRAPPER_KEYS.some((key) => {
+      const inner = value[key];
+      return isObject(inner) && hasOwnId(inner, depth + 1);
+    }));
+
+/**
+ * The id of the delivered redemption, or undefined when the body holds none. An outer id is an
+ * envelope's when a wrapper inside carries its own id and the outer object has no redemption
+ * fields, or when that wrapper is `reward_redemption` or `redemption`.
+ */
 const deliveredRedemptionId = (content: string): string | undefined => {
   const body = parsed(content);
   if (!body.ok) return undefined;
@@ -178,8 +205,16 @@ const deliveredRedemptionId = (content: string): string | undefined => {
   for (let depth = 0; depth <= MAX_WRAPPING && isObject(level); depth += 1) {
     const current: Record<string, unknown> = level;
     const id = REDEMPTION_ID_KEYS.map((key) => idOf(current[key])).find(Boolean);
-    if (id !== undefined) return id;
-    level = WRAPPER_KEYS.map((key) => current[key]).find(isObject);
+    const wrapped = WRAPPER_KEYS.map((key) => current[key]).find(isObject);
+    const innerWins =
+      wrapped !== undefined &&
+      hasOwnId(wrapped, 0) &&
+      (['reward_redemption', 'redemption'].some(
+        (key) => isObject(current[key]) && hasOwnId(current[key] as Record<string, unknown>, 0),
+      ) ||
+        !REDEMPTION_FIELDS.some((field) => current[field] !== undefined));
+    if (id !== undefined && !innerWins) return id;
+    level = wrapped;
   }
   return undefined;
 };
@@ -301,7 +336,7 @@ const reasonOf = (message: string): string => {
   if (/carried no API key/.test(message)) return 'no LoudCrowd API key in the delivery';
   if (/API key does not match/.test(message)) return 'wrong LoudCrowd API key';
   if (/already delivered/.test(message)) return 'already delivered (duplicate)';
-  if (/is not pending in Influitive/.test(message)) return 'not pending in Influitive';
+  if (/^Not pending: /.test(message)) return 'not pending in Influitive';
   const got = /expected a JSON object, got (an array|\w+)/.exec(message);
   if (got) return `not a redemption (got ${got[1]}; "object" means wrapped too deep)`;
   const text = message
@@ -405,8 +440,13 @@ const judge = (
   }
   const ids = outcome.items.map((item) => item.id);
   expect(ids).toEqual(expected.trigger);
+  // Influitive keys name the hub: 8 hex characters of the org ID's SHA-256 (README: idempotency).
+  const hub = createHash('sha256')
+    .update(`influitive-org:${SANDBOX_ORG_ID.toLowerCase()}`)
+    .digest('hex')
+    .slice(0, 8);
   const prefix =
-    trigger === 'loudcrowd_reward_event' ? 'loudcrowd-reward' : 'influitive-redemption';
+    trigger === 'loudcrowd_reward_event' ? 'loudcrowd-reward' : `influitive-${hub}-redemption`;
   expect(outcome.items.map((item) => item.idempotency_key)).toEqual(
     expected.trigger.map((id) => `${prefix}-${id}`),
   );
@@ -1077,6 +1117,8 @@ const consoleLog = console.log;
     rpc = await new FakeZapierRpc().start();
     sandbox = await startInfluitiveSandbox({ rateLimit: false });
     process.env.INFLUITIVE_API_URL = sandbox.url;
+    // The built app runs on the real clock: re-check a forged id 5 ms apart, not 22 s.
+    process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS = '5,5';
     // Core echoes every z.console line to the console; thousands of skipped-event lines would
     // drown the output. They are checked through the loggers instead.
     console.log = () => undefined;
@@ -1099,6 +1141,7 @@ const consoleLog = console.log;
     jest.restoreAllMocks();
     console.log = consoleLog;
     delete process.env.INFLUITIVE_API_URL;
+    delete process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS;
     await Promise.all([rpc?.stop(), sandbox?.close()]);
     durations.suite = Date.now() - started;
     mkdirSync(join(REPO, 'coverage'), { recursive: true });

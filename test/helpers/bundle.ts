@@ -42,10 +42,16 @@ export const hookBundle = (
     querystring?: string;
     inputData?: Record<string, unknown>;
     authData?: Record<string, string>;
+    /** The Zap the delivery is for (`bundle.meta.zap.id`), as Zapier sends it to a live Zap. */
+    zapId?: string;
   } = {},
 ): Bundle => {
   const content = typeof body === 'string' ? body : JSON.stringify(body);
+  const base = makeBundle();
   return makeBundle({
+    ...(options.zapId === undefined
+      ? {}
+      : { meta: { ...base.meta, zap: { id: options.zapId, user: { timezone: 'UTC' } } } }),
     authData: options.authData ?? authData,
     inputData: options.inputData ?? {},
     rawRequest: {

@@ -20,9 +20,13 @@ const handler = handlerFor(App);
 export const runOperation = async (
   method: string,
   bundle: Bundle,
-  rpcUrl?: string,
+  rpc?: string | { url: string; token: string },
   logs?: string[],
 ): Promise<unknown> => {
+  // A bare URL runs as the stand-in's default user and connection; `token` names another
+  // (FakeZapierRpc.tokenFor), as Zapier's token names the invocation's own.
+  const rpcUrl = typeof rpc === 'string' ? rpc : rpc?.url;
+  const token = typeof rpc === 'string' ? 'fake-zapier-rpc-token' : rpc?.token;
   const event = {
     command: 'execute',
     method,
@@ -31,7 +35,7 @@ export const runOperation = async (
     ...(rpcUrl
       ? {
           rpc_base: rpcUrl,
-          token: 'fake-zapier-rpc-token',
+          token,
           environment: { LOGGING_ENDPOINT: rpcUrl.replace(/\/rpc$/, '/input') },
         }
       : {}),

@@ -8,6 +8,7 @@ import {
   rewardRedemptionSchema,
   unwrapRedemptionDelivery,
 } from '../../src/influitive/redemption';
+import { ORG_ID } from '../helpers/bundle';
 import page1 from './fixtures/reward_redemptions_page1.json';
 import page2 from './fixtures/reward_redemptions_page2.json';
 
@@ -16,7 +17,7 @@ const contacts = page1.contacts;
 
 describe('normalizeRedemption', () => {
   it('resolves a side-loaded member by contact_id and keeps every source field', () => {
-    const result = normalizeRedemption(giftCard, { contacts });
+    const result = normalizeRedemption(giftCard, { contacts, orgId: ORG_ID });
     expect(result).toMatchObject({
       id: '48213',
       uuid: '6f0e9c1a-3b2d-4e5f-8a7b-1c2d3e4f5a6b',
@@ -34,8 +35,8 @@ describe('normalizeRedemption', () => {
       requested_at: '2026-11-20T09:14:03-05:00',
       metadata: { vendor_product_id: 'AMZN-US-25', amount: '25.00', currency: 'USD' },
       summary: 'Amazon.com Gift Card ($25) for Maya Patel <maya.patel@northwind-analytics.example>',
-      idempotency_key: 'influitive-redemption-48213',
-      idempotency_key_alphanumeric: 'influitiveredemption48213',
+      idempotency_key: 'influitive-2bcbb469-redemption-48213',
+      idempotency_key_alphanumeric: 'influitive2bcbb469redemptionid48213',
       contact_id: 90211,
       points: 2500,
       created_at: '2026-11-20T09:14:03-05:00',
@@ -124,10 +125,15 @@ describe('normalizeRedemption', () => {
     expect(normalizeRedemption({ id: 1, created_at: 'yesterday' }).requested_at).toBeNull();
   });
 
-  it('caps the alphanumeric key at 100 characters for Tango Card', () => {
+  it('keeps the alphanumeric key within 100 characters for Tango Card, hashing an id that would not fit', () => {
     const result = normalizeRedemption({ id: 'x'.repeat(150) });
-    expect(result.idempotency_key_alphanumeric).toHaveLength(100);
-    expect(result.idempotency_key).toBe(`influitive-redemption-${'x'.repeat(150)}`);
+    expect(result.idempotency_key_alphanumeric).toMatch(
+      /^influitive00000000redemptionh[0-9a-f]{32}$/,
+    );
+    expect(result.idempotency_key).toBe(`influitive-00000000-redemption-${'x'.repeat(150)}`);
+    // Cut at 100, these two would share a key; hashed whole, they do not.
+    const longer = normalizeRedemption({ id: `${'x'.repeat(150)}y` });
+    expect(longer.idempotency_key_alphanumeric).not.toBe(result.idempotency_key_alphanumeric);
   });
 
   it.each([
@@ -192,7 +198,9 @@ describe('unwrapRedemptionDelivery', () => {
   });
 
   it('keeps a line break in an id instead of failing the schema', () => {
-    expect(normalizeRedemption({ id: 'a\nb' }).idempotency_key).toBe('influitive-redemption-a\nb');
+    expect(normalizeRedemption({ id: 'a\nb' }).idempotency_key).toBe(
+      'influitive-00000000-redemption-a\nb',
+    );
   });
 });
 
@@ -224,5 +232,86 @@ describe('list helpers', () => {
     expect(isForReward(record, '731')).toBe(true);
     expect(isForReward(record, ' rw-uuid ')).toBe(true);
     expect(isForReward(record, '812')).toBe(false);
+  });
+});
+
+describe('status', () => {
+  it('reads a shipping state (a province) as an address, not as the status', () => {
+    expect(normalizeRedemption(hoodie, { contacts }).status).toBe('pending');
+    expect(normalizeRedemption({ id: 1, state: 'ON', address: '1 Main St' }).status).toBe(
+      'pending',
+    );
+  });
+
+  it('reads state as the status when it is a status word, and status first of all', () => {
+    expect(normalizeRedemption({ id: 1, state: 'fulfilled' }).status).toBe('fulfilled');
+    expect(normalizeRedemption({ id: 1, status: 'refused', state: 'pending' }).status).toBe(
+      'refused',
+    );
+  });
+});
+
+describe('idempotency keys', () => {
+  const keysOf = (id: string, orgId?: string) => {
+    const { idempotency_key, idempotency_key_alphanumeric } = normalizeRedemption(
+      { id },
+      { orgId },
+    );
+    return [idempotency_key, idempotency_key_alphanumeric];
+  };
+
+  it('names the hub, so two hubs sharing one vendor account never share a key', () => {
+    const [free, alphanumeric] = keysOf('48213', ORG_ID);
+    expect(free).toBe('influitive-2bcbb469-redemption-48213');
+    expect(alphanumeric).toBe('influitive2bcbb469redemptionid48213');
+    const other = keysOf('48213', '7b3e9f1a-5c2d-4e8b-a6f0-1d3c5e7a9b2f');
+    expect(other).toEqual([
+      'influitive-b97d33f3-redemption-48213',
+      'influitiveb97d33f3redemptionid48213',
+    ]);
+    // The same hub however its org ID was typed.
+    expect(keysOf('48213', ` ${ORG_ID.toUpperCase()}\n`)).toEqual([free, alphanumeric]);
+  });
+
+  it('never gives two ids one alphanumeric key, whatever punctuation was dropped', () => {
+    const ids = [
+      '48213',
+      '482-13',
+      '4821-3',
+      '48_213',
+      'a1',
+      'A1',
+      'a-1',
+      'a.1',
+      'ida1',
+      'h' + '0'.repeat(32),
+    ];
+    const uuid = '6f0e9c1a-3b2d-4e5f-8a7b-1c2d3e4f5a6b';
+    const keys = [...ids, uuid, uuid.replace(/-/g, '')].map((id) => keysOf(id, ORG_ID)[1]);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const key of keys) expect(key).toMatch(/^[A-Za-z0-9]{1,100}$/);
+    // Letters and digits are kept as they are; anything else is hashed whole.
+    expect(keysOf('482-13', ORG_ID)[1]).toMatch(/^influitive2bcbb469redemptionh[0-9a-f]{32}$/);
+  });
+});
+
+describe('envelopes with their own id', () => {
+  it('prefers the wrapped redemption over an event envelope id', () => {
+    const body = {
+      id: 'evt_01JD8Z4K7Q',
+      event: 'reward_redemption_requested',
+      reward_redemption: { id: 48213, reward_id: 731 },
+    };
+    expect(unwrapRedemptionDelivery(body).redemption.id).toBe(48213);
+  });
+
+  it('prefers a generic wrapper with an id when the outer object is not a redemption', () => {
+    const body = { id: 'delivery-77', type: 'reward', data: { payload: { id: 48213 } } };
+    expect(unwrapRedemptionDelivery(body).redemption.id).toBe(48213);
+  });
+
+  it('keeps a redemption whose own fields include an object under data', () => {
+    const body = { id: 48213, reward_id: 731, data: { id: 'attachment-1' } };
+    expect(unwrapRedemptionDelivery(body).redemption).toBe(body);
   });
 });

@@ -66,7 +66,7 @@ describe('loudcrowd_reward_event definition', () => {
     const registered = (App.triggers as Record<string, unknown>).loudcrowd_reward_event;
     expect(registered).toBe(trigger);
     expect(Object.keys(trigger.operation).sort()).toEqual(
-      ['outputFields', 'perform', 'sample', 'type'].sort(),
+      ['inputFields', 'outputFields', 'perform', 'sample', 'type'].sort(),
     );
     expect(trigger.operation.type).toBe('hook');
   });

@@ -90,12 +90,33 @@ describe('startHookGateway', () => {
         bundle: {
           authData: { loudcrowd_api_key: 'k' },
           inputData: { x: 1 },
+          meta: { zap: { id: 'sandbox-zap-loudcrowd_reward_event' } },
           rawRequest: {
             querystring: 'key=k',
             headers: expect.objectContaining({ 'Http-X-Api-Key': 'k' }),
           },
         },
       });
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('gives each Zap its own URL and names the Zap in the bundle, as Zapier does', async () => {
+    const zaps: unknown[] = [];
+    const gateway = await gatewayWith(async (event) => {
+      zaps.push((event as { bundle: { meta: { zap: { id: string } } } }).bundle.meta.zap.id);
+      return { results: [] };
+    });
+    try {
+      const post = (url: string) => fetch(url, { method: 'POST', body: '{}' });
+      await post(gateway.hookUrl('reward_redemption_requested', 'zap-orders'));
+      await post(gateway.hookUrl('reward_redemption_requested', 'zap-sheet'));
+      await post(gateway.hookUrl('reward_redemption_requested'));
+      expect(zaps).toEqual(['zap-orders', 'zap-sheet', 'sandbox-zap-reward_redemption_requested']);
+      expect(gateway.hookUrl('reward_redemption_requested', 'zap-orders')).toBe(
+        `${gateway.url}/hooks/reward_redemption_requested/zap-orders`,
+      );
     } finally {
       await gateway.close();
     }

@@ -266,14 +266,17 @@ describe('GET /reward_redemptions', () => {
 
   it('is read by the app normaliser: member, reward, metadata and offset date resolved', async () => {
     const page = redemptionsFromPage(await pageOf('/reward_redemptions'));
-    const giftCard = normalizeRedemption(page.redemptions[2], { contacts: page.contacts });
+    const giftCard = normalizeRedemption(page.redemptions[2], {
+      contacts: page.contacts,
+      orgId: SANDBOX_ORG_ID,
+    });
 
     expect(giftCard).toMatchObject({
       id: '48213',
       summary: 'Amazon.com Gift Card ($25) for Maya Patel <maya.patel@northwind-analytics.example>',
       requested_at: '2026-11-20T09:14:03-05:00',
       metadata: { amount: '25.00' },
-      idempotency_key: 'influitive-redemption-48213',
+      idempotency_key: 'influitive-b97d33f3-redemption-48213',
     });
   });
 

@@ -42,7 +42,7 @@ const built = existsSync(join(__dirname, '..', '..', 'dist', 'index.js'));
       // Vendor: one order, keyed by the trigger's idempotency key, for the Reward Metadata amount.
       expect(env.vendor.orders).toHaveLength(1);
       expect(env.vendor.orders[0]).toMatchObject({
-        external_id: `influitive-redemption-${requested?.id}`,
+        external_id: `influitive-b97d33f3-redemption-${requested?.id}`,
       });
 
       // Hooks: two deliveries fired, three halted (webhook replay, wrong key, duplicate event).
@@ -56,23 +56,31 @@ const built = existsSync(join(__dirname, '..', '..', 'dist', 'index.js'));
     });
 
     it('reports the step that failed, with the cause, and stops there', async () => {
-      // Run again: the hoodie of step 5 was refused by the first run, so refusing it again must fail.
+      // Run again with Influitive failing the refusal of step 5: the report names it and stops.
+      env.influitive.injectFault({
+        kind: 'status',
+        status: 500,
+        body: '{"error":"Internal Server Error"}',
+        contentType: 'application/json',
+        method: 'POST',
+        path: '/reward_redemptions/48227/decision/refuse',
+      });
       const steps = await runFulfillmentLoop(env);
       expect(steps.map((s) => s.ok)).toEqual([true, true, true, true, false]);
       expect(steps[4]).toMatchObject({
         step: '5. Refuse Reward Redemption tells the advocate why',
         detail: expect.stringMatching(
-          /would not refuse reward redemption 48227: it was already decided/,
+          /Influitive had a server error 500 on POST \/reward_redemptions\/48227\/decision\/refuse/,
         ),
       });
-      // The second refusal reached Influitive and changed nothing.
+      // The refusal that failed reached Influitive and changed nothing.
       expect(
         env.influitive.decisions
           .filter((d) => d.redemptionId === 48227)
           .map((d) => [d.status, d.applied]),
       ).toEqual([
         [200, true],
-        [422, false],
+        [500, false],
       ]);
     });
   },

@@ -1,5 +1,5 @@
 import type { Bundle, ZObject } from '../../shared/types';
-import { decideRedemption, decisionOutputFields } from '../decision';
+import { decideRedemption, decisionLock, decisionOutputFields } from '../decision';
 import { redemptionIdField } from '../fields';
 
 export const fulfillRewardRedemption = (z: ZObject, bundle: Bundle) =>
@@ -14,6 +14,8 @@ export default {
       'Fulfills a pending reward redemption in Influitive, with an optional message to the advocate.',
   },
   operation: {
+    // One decision at a time per redemption, so a replay and a second Zap never race.
+    lock: decisionLock,
     inputFields: [
       redemptionIdField,
       {
@@ -32,6 +34,7 @@ export default {
       message:
         'Your $25 Amazon.com gift card is on its way: https://www.tremendous.com/rewards/payout/abc123',
       decided_at: '2026-11-20T14:20:11.000+00:00',
+      already_decided: false,
       response: {},
     },
     outputFields: decisionOutputFields,

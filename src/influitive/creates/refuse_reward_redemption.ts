@@ -1,5 +1,5 @@
 import type { Bundle, ZObject } from '../../shared/types';
-import { decideRedemption, decisionOutputFields } from '../decision';
+import { decideRedemption, decisionLock, decisionOutputFields } from '../decision';
 import { redemptionIdField } from '../fields';
 
 export const refuseRewardRedemption = (z: ZObject, bundle: Bundle) =>
@@ -13,6 +13,8 @@ export default {
     description: 'Refuses a pending reward redemption in Influitive and tells the advocate why.',
   },
   operation: {
+    // One decision at a time per redemption, so a replay and a second Zap never race.
+    lock: decisionLock,
     inputFields: [
       redemptionIdField,
       {
@@ -31,6 +33,7 @@ export default {
       message:
         'Sorry, the Northwind hoodie in size M is out of stock. Your points have been returned.',
       decided_at: '2026-11-20T14:22:40.000+00:00',
+      already_decided: false,
       response: {},
     },
     outputFields: decisionOutputFields,

@@ -1,5 +1,5 @@
 import type { Bundle, ZObject } from '../../shared/types';
-import { fetchPendingRedemptions } from '../pending-redemptions';
+import { fetchPendingRedemptions, MAX_REQUESTS_PER_RUN } from '../pending-redemptions';
 import { newestFirst, type RewardRedemption, redemptionOutputFields } from '../redemption';
 import { redemptionSample } from '../samples';
 
@@ -30,8 +30,19 @@ export const findPendingRedemption = async (
     (!key || r.idempotency_key === key || r.idempotency_key_alphanumeric === key);
   // Ids and keys are unique, so the listing can stop at the first match; an email may match several.
   const unique = Boolean(id || key);
-  const { redemptions } = await fetchPendingRedemptions(z, bundle, unique ? matches : undefined);
-  return newestFirst(redemptions.filter(matches));
+  const { redemptions, complete } = await fetchPendingRedemptions(z, bundle, {
+    stopWhen: unique ? matches : undefined,
+  });
+  const found = newestFirst(redemptions.filter(matches));
+  // "Nothing found" is only true of a list read to its end; otherwise say so, never an empty result.
+  if (!complete && (found.length === 0 || !unique)) {
+    throw new z.errors.Error(
+      `Influitive lists more pending redemptions than one step may read (${MAX_REQUESTS_PER_RUN} pages, to stay inside its firewall limit), and ${found.length === 0 ? 'none of those read matched' : 'more may match further on'}. Search by redemption ID or idempotency key, or fulfill the oldest pending redemptions in the hub first.`,
+      'pending_list_too_long',
+      503,
+    );
+  }
+  return found;
 };
 
 export default {

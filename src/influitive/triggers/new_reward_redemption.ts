@@ -1,6 +1,7 @@
 import type { Bundle, ZObject } from '../../shared/types';
 import { rewardFilterField } from '../fields';
-import { fetchPendingRedemptions } from '../pending-redemptions';
+import { detectListOrder } from '../list-order';
+import { FIRST_PAGE, growingEndKnown, isStillPending, PendingReader } from '../pending-redemptions';
 import {
   isForReward,
   newestFirst,
@@ -12,15 +13,47 @@ import { redemptionSample } from '../samples';
 /** Zapier reads at most this many items of a poll. */
 export const POLL_LIMIT = 100;
 
+/**
+ * The pending redemptions this poll read, newest first. Once the list's order is known, a poll reads
+ * only where new redemptions appear (the front of a newest-first list, the tail of an oldest-first
+ * one), so a redemption requested after the Zap was turned on reaches it on the next poll, at one
+ * or two requests, whatever the backlog. Learning an oldest-first list's tail takes one poll per
+ * 1,000 pending (40 pages of 25); those polls return nothing new and log their progress.
+ */
+const readForPoll = async (z: ZObject, bundle: Bundle): Promise<RewardRedemption[]> => {
+  const reader = new PendingReader(z, bundle);
+  const layout = await reader.loadLayout();
+  if (layout && growingEndKnown(layout)) {
+    const grown = await reader.readGrowingEnd(layout);
+    if (grown.covered) return grown.redemptions;
+  }
+  const resume = layout && !layout.complete && layout.resumeUrl ? layout.resumeUrl : null;
+  const walk = await reader.walk(resume ?? FIRST_PAGE, {
+    // The first pages of a newest-first list already hold the newest redemptions.
+    until: (_page, _index, read) =>
+      resume === null &&
+      read.length >= POLL_LIMIT &&
+      detectListOrder(read.map((r) => r.requested_at)) === 'newest_first',
+  });
+  await reader.recordWalk(walk, resume === null);
+  if (walk.complete || walk.stop === 'match') return walk.redemptions;
+  z.console.log(
+    `Influitive lists more pending redemptions than one poll may read; this poll read ${walk.pages.length} pages and the next one continues from there.`,
+  );
+  return [];
+};
+
 /** The pending redemptions, newest first, optionally of one reward. */
 export const listPendingRedemptions = async (
   z: ZObject,
   bundle: Bundle,
 ): Promise<RewardRedemption[]> => {
-  const { redemptions } = await fetchPendingRedemptions(z, bundle);
+  const redemptions = await readForPoll(z, bundle);
   const rewardId =
     typeof bundle.inputData.reward_id === 'string' ? bundle.inputData.reward_id : undefined;
-  return newestFirst(redemptions.filter((r) => isForReward(r, rewardId))).slice(0, POLL_LIMIT);
+  return newestFirst(
+    redemptions.filter((r) => isStillPending(r) && isForReward(r, rewardId)),
+  ).slice(0, POLL_LIMIT);
 };
 
 export default {

@@ -1,8 +1,16 @@
-import { claimDelivery, THIRTY_DAYS_SECONDS } from '../../shared/dedupe';
+import {
+  claimDelivery,
+  deliveryScope,
+  isTurnedOff,
+  stopRepeatsField,
+  stopsRepeats,
+  THIRTY_DAYS_SECONDS,
+} from '../../shared/dedupe';
 import { haltDelivery, readHookBody, withoutRequestDump } from '../../shared/hook-request';
-import { type Bundle, idString, type ZObject } from '../../shared/types';
+import { scrubSecrets, secretsOf } from '../../shared/secrets';
+import type { Bundle, ZObject } from '../../shared/types';
 import { rewardFilterField } from '../fields';
-import { fetchPendingRedemptions } from '../pending-redemptions';
+import { PendingReader } from '../pending-redemptions';
 import {
   isForReward,
   normalizeRedemption,
@@ -12,66 +20,26 @@ import {
   unwrapRedemptionDelivery,
 } from '../redemption';
 import { redemptionSample } from '../samples';
+import { unknownReason, verifyPending } from '../verify-pending';
 import { listPendingRedemptions } from './new_reward_redemption';
 
 const SOURCE = 'Influitive';
-/** Stop re-checking once this much of Zapier's 30 s has gone, leaving room for the last request. */
-const VERIFY_BUDGET_MS = 18_000;
-const DEFAULT_RETRY_DELAYS_MS = [1_500, 3_000, 5_000];
-
-/** Waits between re-checks of a redemption the API does not list yet (webhooks can be early). */
-const verifyRetryDelays = (): number[] => {
-  const configured = process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS;
-  if (configured === undefined) return DEFAULT_RETRY_DELAYS_MS;
-  return configured
-    .split(',')
-    .map((part) => Number(part.trim()))
-    .filter((ms) => Number.isFinite(ms) && ms >= 0);
-};
-
-/** A boolean input as Zapier may send it: a boolean, or text such as "false" or "no". */
-const isTurnedOff = (value: unknown): boolean =>
-  value === false || (typeof value === 'string' && /^(false|no|0|off)$/i.test(value.trim()));
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-const sameRedemption = (a: RewardRedemption, b: RewardRedemption): boolean => {
-  const ids = new Set([a.id, idString(a.uuid)].filter(Boolean));
-  return ids.has(b.id) || ids.has(idString(b.uuid));
-};
-
-/**
- * The API's own record of the delivered redemption while it is pending, or undefined. An id the
- * API does not list yet is re-checked a few times, because the webhook can beat the API.
- */
-const confirmPending = async (
-  z: ZObject,
-  bundle: Bundle,
-  delivered: RewardRedemption,
-): Promise<RewardRedemption | undefined> => {
-  const started = Date.now();
-  const delays = verifyRetryDelays();
-  for (let attempt = 0; ; attempt += 1) {
-    const matches = (r: RewardRedemption) => sameRedemption(delivered, r);
-    const { redemptions } = await fetchPendingRedemptions(z, bundle, matches);
-    const found = redemptions.find(matches);
-    const delay = delays[attempt];
-    if (found || delay === undefined || Date.now() - started + delay > VERIFY_BUDGET_MS)
-      return found;
-    await sleep(delay);
-  }
-};
 
 /**
  * One "Reward Redemption Requested" delivery: normalised, confirmed pending through the API (unless
- * turned off) so a forged or replayed webhook cannot order a gift card, then de-duplicated.
+ * turned off) so a forged or replayed webhook cannot order a gift card, then de-duplicated for
+ * this Zap.
  */
 const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemption[]> => {
   const body = readHookBody(z, bundle, SOURCE);
   let delivered: RewardRedemption;
   try {
     const { redemption, contacts } = unwrapRedemptionDelivery(body);
-    delivered = normalizeRedemption(redemption, { contacts, defaultStatus: 'pending' });
+    delivered = normalizeRedemption(redemption, {
+      contacts,
+      defaultStatus: 'pending',
+      orgId: bundle.authData.org_id,
+    });
   } catch (error) {
     if (!(error instanceof RedemptionShapeError)) throw error;
     throw haltDelivery(
@@ -83,15 +51,32 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
 
   let redemption = delivered;
   if (!isTurnedOff(bundle.inputData.verify_with_api)) {
-    const confirmed = await confirmPending(z, bundle, delivered);
-    if (!confirmed) {
+    const verdict = await verifyPending(new PendingReader(z, bundle), delivered);
+    if (verdict.kind === 'decided') {
       throw haltDelivery(
         z,
         bundle,
-        `Reward redemption ${delivered.id} is not pending in Influitive (already fulfilled or refused, or never requested), so this delivery was stopped and no reward is sent for it.`,
+        `Not pending: Influitive says reward redemption ${verdict.redemption.id} is already ${verdict.redemption.status}, so this delivery was stopped and no reward is sent for it.`,
       );
     }
-    redemption = confirmed;
+    if (verdict.kind === 'absent') {
+      throw haltDelivery(
+        z,
+        bundle,
+        `Not pending: reward redemption ${delivered.id} is not in Influitive's pending list. The whole list was read, ${verdict.checks === 1 ? 'once' : `${verdict.checks} times over ${verdict.seconds} s in case the webhook came before the API listed it`}. It was already fulfilled or refused, or never requested, so this delivery was stopped and no reward is sent for it.`,
+      );
+    }
+    if (verdict.kind === 'unknown') {
+      throw new z.errors.Error(
+        scrubSecrets(
+          `Could not tell whether reward redemption ${delivered.id} is pending: ${unknownReason(verdict)}. The Zap did not run for it. Replay this run from the Zap history in a few minutes; if it keeps happening, turn on the "New Reward Redemption" trigger, which needs no webhook.`,
+          secretsOf(bundle),
+        ),
+        'verification_incomplete',
+        503,
+      );
+    }
+    redemption = verdict.redemption;
   }
 
   const rewardId =
@@ -105,17 +90,20 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
   }
 
   // Claimed last, so a delivery that failed verification can still be retried.
-  const claim = await claimDelivery(
-    z,
-    `influitive-redemption:${redemption.id}`,
-    THIRTY_DAYS_SECONDS,
-  );
-  if (claim === 'duplicate') {
-    throw haltDelivery(
+  if (stopsRepeats(bundle)) {
+    const scope = deliveryScope(bundle);
+    const claim = await claimDelivery(
       z,
-      bundle,
-      `Reward redemption ${redemption.id} was already delivered to this Zap; this repeat was stopped so the reward is not sent twice.`,
+      scope.key(`influitive-redemption:${redemption.id}`),
+      THIRTY_DAYS_SECONDS,
     );
+    if (claim === 'duplicate') {
+      throw haltDelivery(
+        z,
+        bundle,
+        `Repeat: reward redemption ${redemption.id} was already delivered ${scope.words}; this repeat was stopped so the reward is not sent twice.`,
+      );
+    }
   }
   return [redemption];
 };
@@ -143,8 +131,9 @@ export default {
         default: 'true',
         required: false,
         helpText:
-          'Checks through the API that the redemption is really pending before the Zap runs, so a forged or replayed webhook cannot order a reward. Turn off only if this connection has no API token.',
+          "Checks Influitive's pending list before the Zap runs, so a forged or replayed webhook cannot order a reward. **Confirmed**: the Zap runs with Influitive's own record. **Not pending** (Influitive says it was decided, or never lists it in about 20 s of re-checks): the run is halted, silently, because anyone can post to this URL. **Could not tell** (the list could not be read to its end within the run's 25 s): the run errors so you are emailed and can replay it. Costs 1–2 requests once the list is known, never more than 40 per run. Turn off only if this connection has no API token.",
       },
+      stopRepeatsField,
     ],
     perform: receiveRedemptionRequested,
     performList: listPendingRedemptions,

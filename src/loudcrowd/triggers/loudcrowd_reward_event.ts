@@ -1,4 +1,11 @@
-import { claimDelivery, THIRTY_DAYS_SECONDS } from '../../shared/dedupe';
+import {
+  claimDelivery,
+  type DeliveryScope,
+  deliveryScope,
+  stopRepeatsField,
+  stopsRepeats,
+  THIRTY_DAYS_SECONDS,
+} from '../../shared/dedupe';
 import { haltDelivery as halt, readHookBody, withoutRequestDump } from '../../shared/hook-request';
 import { excerpt, secretsOf } from '../../shared/secrets';
 import type { Bundle, ZObject } from '../../shared/types';
@@ -57,16 +64,24 @@ const firstOfEachLcId = (events: readonly LoudCrowdRewardEvent[]): LoudCrowdRewa
 /** The events not delivered to this Zap in the last 30 days, best effort through Zapier's cache. */
 const undeliveredEvents = async (
   z: ZObject,
+  scope: DeliveryScope,
   events: readonly LoudCrowdRewardEvent[],
 ): Promise<LoudCrowdRewardEvent[]> => {
   const claims = await Promise.all(
-    events.map((event) => claimDelivery(z, `loudcrowd-reward:${event.lcId}`, THIRTY_DAYS_SECONDS)),
+    events.map((event) =>
+      claimDelivery(z, scope.key(`loudcrowd-reward:${event.lcId}`), THIRTY_DAYS_SECONDS),
+    ),
   );
   return events.filter((_, index) => claims[index] !== 'duplicate');
 };
 
 /** The halt for a delivery whose every event already reached this Zap. */
-const alreadyDelivered = (z: ZObject, bundle: Bundle, events: readonly LoudCrowdRewardEvent[]) => {
+const alreadyDelivered = (
+  z: ZObject,
+  bundle: Bundle,
+  scope: DeliveryScope,
+  events: readonly LoudCrowdRewardEvent[],
+) => {
   // Scrubbed before shortening, so a secret cut in half by the excerpt cannot slip through.
   const ids = events.map((event) => excerpt(event.lcId, secretsOf(bundle), 60)).join(', ');
   const what =
@@ -76,7 +91,7 @@ const alreadyDelivered = (z: ZObject, bundle: Bundle, events: readonly LoudCrowd
   return halt(
     z,
     bundle,
-    `${what} already delivered to this Zap in the last 30 days; this repeat was stopped so no reward is sent twice.`,
+    `Repeat: ${what} already delivered ${scope.words} in the last 30 days; this repeat was stopped so no reward is sent twice.`,
   );
 };
 
@@ -88,8 +103,10 @@ export const receiveLoudCrowdRewardEvents = withoutRequestDump(
   async (z: ZObject, bundle: Bundle): Promise<LoudCrowdRewardEvent[]> => {
     verifyLoudCrowdKey(z, bundle);
     const unique = firstOfEachLcId(readEvents(z, bundle));
-    const fresh = await undeliveredEvents(z, unique);
-    if (fresh.length === 0) throw alreadyDelivered(z, bundle, unique);
+    if (!stopsRepeats(bundle)) return unique;
+    const scope = deliveryScope(bundle);
+    const fresh = await undeliveredEvents(z, scope, unique);
+    if (fresh.length === 0) throw alreadyDelivered(z, bundle, scope, unique);
     return fresh;
   },
 );
@@ -106,6 +123,7 @@ export default {
   },
   operation: {
     type: 'hook' as const,
+    inputFields: [stopRepeatsField],
     perform: receiveLoudCrowdRewardEvents,
     sample: loudCrowdEventSample,
     outputFields: loudCrowdEventOutputFields,

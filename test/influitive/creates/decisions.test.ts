@@ -1,4 +1,6 @@
 import nock from 'nock';
+import fulfill from '../../../src/influitive/creates/fulfill_reward_redemption';
+import refuse from '../../../src/influitive/creates/refuse_reward_redemption';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
 import { messageOf, rejectionOf } from '../../helpers/errors';
 import { runOperation } from '../../helpers/run';
@@ -24,6 +26,7 @@ describe('fulfill_reward_redemption', () => {
       id: '48213',
       decision: 'fulfilled',
       message,
+      already_decided: false,
       decided_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/),
       response: { id: 48213, status: 'fulfilled' },
     });
@@ -79,19 +82,63 @@ describe('fulfill_reward_redemption', () => {
   });
 
   it.each([409, 422])(
-    'says the redemption was already decided on %i, in the API words',
+    'succeeds and says so when Influitive answers %i that it was already fulfilled (a replay)',
     async (status) => {
       nock(API)
         .post('/reward_redemptions/48213/decision/fulfill')
         .reply(status, { error: 'Reward redemption has already been fulfilled' });
+      const result = await runOperation(
+        FULFILL,
+        makeBundle({ inputData: { redemption_id: '48213' } }),
+      );
+      expect(result).toMatchObject({
+        id: '48213',
+        decision: 'fulfilled',
+        already_decided: true,
+        response: {},
+      });
+    },
+  );
+
+  it('fails naming both decisions when the redemption was refused instead', async () => {
+    nock(API)
+      .post('/reward_redemptions/48213/decision/fulfill')
+      .reply(422, { error: 'Reward redemption has already been refused' });
+    const error = await rejectionOf(
+      runOperation(FULFILL, makeBundle({ inputData: { redemption_id: '48213' } })),
+    );
+    expect(messageOf(error)).toBe(
+      'Influitive would not fulfill reward redemption 48213: it was already refused, so it cannot also be fulfilled. Influitive said: "Reward redemption has already been refused"',
+    );
+  });
+
+  it('says a timeout after the POST may have applied the decision, and that a rerun is safe', async () => {
+    const previous = process.env.INFLUITIVE_TIMEOUT_MS;
+    process.env.INFLUITIVE_TIMEOUT_MS = '100';
+    try {
+      nock(API).post('/reward_redemptions/48213/decision/fulfill').delay(400).reply(200, {});
       const error = await rejectionOf(
         runOperation(FULFILL, makeBundle({ inputData: { redemption_id: '48213' } })),
       );
-      expect(messageOf(error)).toBe(
-        'Influitive would not fulfill reward redemption 48213: it was already decided (fulfilled or refused). Influitive said: "Reward redemption has already been fulfilled"',
+      expect(JSON.parse(error.message)).toMatchObject({ code: 'influitive_timeout', status: 504 });
+      expect(messageOf(error)).toMatch(
+        /did not answer POST .*The fulfill of reward redemption 48213 may or may not have been applied\. Running this step again is safe: if it was applied, the rerun reports it as already fulfilled\.$/,
       );
-    },
-  );
+    } finally {
+      if (previous === undefined) delete process.env.INFLUITIVE_TIMEOUT_MS;
+      else process.env.INFLUITIVE_TIMEOUT_MS = previous;
+    }
+  });
+
+  it('locks each redemption, so two decisions on it never run at once', () => {
+    for (const create of [fulfill, refuse]) {
+      expect(create.operation.lock).toEqual({
+        key: 'influitive-decision-{{bundle.inputData.redemption_id}}',
+        scope: ['auth'],
+        timeout: 60,
+      });
+    }
+  });
 
   it('still maps other failures through the shared error handling', async () => {
     nock(API).post('/reward_redemptions/48213/decision/fulfill').reply(401, '');
@@ -140,5 +187,16 @@ describe('refuse_reward_redemption', () => {
     expect(messageOf(error)).toBe(
       'Influitive would not refuse reward redemption 48214: it was already decided (fulfilled or refused).',
     );
+  });
+
+  it('succeeds on a replayed refusal that Influitive says was already refused', async () => {
+    nock(API)
+      .post('/reward_redemptions/48214/decision/refuse')
+      .reply(422, { error: 'Reward redemption has already been refused' });
+    const result = await runOperation(
+      REFUSE,
+      makeBundle({ inputData: { redemption_id: '48214', message: 'Out of stock' } }),
+    );
+    expect(result).toMatchObject({ decision: 'refused', already_decided: true });
   });
 });

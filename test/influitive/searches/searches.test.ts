@@ -65,7 +65,7 @@ describe('find_reward_redemption', () => {
     const scope = nock(API).get('/reward_redemptions').reply(200, page1);
     const results = (await runOperation(
       FIND_REDEMPTION,
-      makeBundle({ inputData: { idempotency_key: 'influitive-redemption-48213' } }),
+      makeBundle({ inputData: { idempotency_key: 'influitive-2bcbb469-redemption-48213' } }),
     )) as Out[];
     expect(results.map((r) => r.id)).toEqual(['48213']);
     expect(scope.isDone()).toBe(true);
@@ -77,7 +77,7 @@ describe('find_reward_redemption', () => {
     bothPages();
     const results = (await runOperation(
       FIND_REDEMPTION,
-      makeBundle({ inputData: { idempotency_key: 'influitiveredemption48190' } }),
+      makeBundle({ inputData: { idempotency_key: 'influitive2bcbb469redemptionid48190' } }),
     )) as Out[];
     expect(results.map((r) => r.id)).toEqual(['48190']);
   });
@@ -122,7 +122,7 @@ describe('find_reward_redemption', () => {
     await expect(
       runOperation(
         FIND_REDEMPTION,
-        makeBundle({ inputData: { idempotency_key: 'influitive-redemption-1' } }),
+        makeBundle({ inputData: { idempotency_key: 'influitive-2bcbb469-redemption-1' } }),
       ),
     ).resolves.toEqual([]);
   });

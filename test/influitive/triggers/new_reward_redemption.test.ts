@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { MAX_PAGES } from '../../../src/influitive/pending-redemptions';
+import { MAX_REQUESTS_PER_RUN } from '../../../src/influitive/pending-redemptions';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
 import { runOperation } from '../../helpers/run';
 import page1 from '../fixtures/reward_redemptions_page1.json';
@@ -37,12 +37,12 @@ describe('new_reward_redemption', () => {
     expect(results[2]?.member.email).toBe('li.wei@harbour-labs.example');
   });
 
-  it(`stops after ${MAX_PAGES} pages however long the list is`, async () => {
+  it(`reads at most ${MAX_REQUESTS_PER_RUN} pages of an endless oldest-first list and says the next poll continues`, async () => {
     let served = 0;
     nock(API)
       .get('/reward_redemptions')
       .query(true)
-      .times(MAX_PAGES + 5)
+      .times(MAX_REQUESTS_PER_RUN + 5)
       .reply(() => {
         served += 1;
         return [
@@ -51,17 +51,36 @@ describe('new_reward_redemption', () => {
             reward_redemptions: [
               {
                 id: `r-${served}`,
-                created_at: `2026-10-${String(served).padStart(2, '0')}T00:00:00Z`,
+                created_at: new Date(Date.UTC(2026, 9, 1) + served * 60_000).toISOString(),
               },
             ],
             links: { next: `${API}/reward_redemptions?page=${served + 1}` },
           },
         ];
       });
+    const logs: string[] = [];
+    const results = (await runOperation(POLL, makeBundle(), undefined, logs)) as Out[];
+    expect(served).toBe(MAX_REQUESTS_PER_RUN);
+    // Old backlog is not handed to the Zap as new while the list's end is still unknown.
+    expect(results).toEqual([]);
+    expect(logs.join('\n')).toMatch(
+      /this poll read 40 pages and the next one continues from there/,
+    );
+  });
+
+  it('leaves out a listed redemption whose status says it was already decided', async () => {
+    nock(API)
+      .get('/reward_redemptions')
+      .reply(200, {
+        ...page1,
+        reward_redemptions: [
+          { ...page1.reward_redemptions[0], status: 'fulfilled' },
+          page1.reward_redemptions[1],
+        ],
+        links: {},
+      });
     const results = (await runOperation(POLL, makeBundle())) as Out[];
-    expect(served).toBe(MAX_PAGES);
-    expect(results).toHaveLength(MAX_PAGES);
-    expect(results[0]?.id).toBe(`r-${MAX_PAGES}`);
+    expect(results.map((r) => r.id)).toEqual(['48214']);
   });
 
   it('returns at most 100 items', async () => {

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { API, hookBundle, influitiveHeaders, makeBundle, TOKEN } from '../../helpers/bundle';
+import { testClock } from '../../helpers/clock';
 import { messageOf, rejectionOf } from '../../helpers/errors';
 import { runOperation } from '../../helpers/run';
 import { FakeZapierRpc } from '../../helpers/zapier-rpc';
@@ -45,34 +46,48 @@ describe('reward_redemption_requested', () => {
       id: '48213',
       member: { name: 'Maya Patel' },
       metadata: { vendor_product_id: 'AMZN-US-25', amount: '25.00', currency: 'USD' },
-      idempotency_key: 'influitive-redemption-48213',
+      idempotency_key: 'influitive-2bcbb469-redemption-48213',
     });
     expect(scope.isDone()).toBe(true);
   });
 
-  it('halts a delivery for a redemption that is not pending, so no reward is ordered', async () => {
-    nock(API)
+  it('halts a delivery for a redemption the whole list does not hold, at every re-check', async () => {
+    const started = testClock.now();
+    const scope = nock(API)
       .get('/reward_redemptions')
-      .times(4)
+      .times(7)
       .reply(200, { reward_redemptions: [page1.reward_redemptions[1]] });
     const error = await rejectionOf(runOperation(HOOK, hookBundle(delivery), rpc.url));
     expect(error.name).toBe('HaltedError');
-    expect(error.message).toMatch(/Reward redemption 48213 is not pending in Influitive/);
+    expect(messageOf(error)).toMatch(
+      /^Not pending: reward redemption 48213 is not in Influitive's pending list\. The whole list was read, 7 times over 23 s/,
+    );
+    // Checked at 0, 1.5, 4, 7.5, 12, 17 and 22.5 s, on the injected clock.
+    expect(testClock.now() - started).toBe(22_500);
+    expect(scope.isDone()).toBe(true);
     // Nothing was claimed: a later, genuine delivery is not mistaken for a duplicate.
-    expect(rpc.store.size).toBe(0);
+    expect(rpc.store.has('app/auth=auth-1::influitive-redemption:48213')).toBe(false);
   });
 
-  it('uses the default re-check delays when none are configured, and needs none when the API already lists it', async () => {
-    const configured = process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS;
-    delete process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS;
-    try {
-      nock(API).get('/reward_redemptions').reply(200, onePage);
-      const started = Date.now();
-      await expect(runOperation(HOOK, hookBundle(delivery), rpc.url)).resolves.toHaveLength(1);
-      expect(Date.now() - started).toBeLessThan(1_500);
-    } finally {
-      process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS = configured;
-    }
+  it('halts at once a delivery whose redemption the API says was already fulfilled', async () => {
+    nock(API)
+      .get('/reward_redemptions')
+      .reply(200, {
+        ...onePage,
+        reward_redemptions: [{ ...page1.reward_redemptions[0], status: 'fulfilled' }],
+      });
+    const error = await rejectionOf(runOperation(HOOK, hookBundle(delivery), rpc.url));
+    expect(error.name).toBe('HaltedError');
+    expect(messageOf(error)).toBe(
+      'Not pending: Influitive says reward redemption 48213 is already fulfilled, so this delivery was stopped and no reward is sent for it.',
+    );
+  });
+
+  it('needs no re-check when the API already lists the redemption', async () => {
+    const started = testClock.now();
+    nock(API).get('/reward_redemptions').reply(200, onePage);
+    await expect(runOperation(HOOK, hookBundle(delivery), rpc.url)).resolves.toHaveLength(1);
+    expect(testClock.now()).toBe(started);
   });
 
   it('re-checks a webhook that arrives before the API lists its redemption', async () => {
@@ -102,18 +117,23 @@ describe('reward_redemption_requested', () => {
     expect(results[0]).toMatchObject({
       id: '48213',
       member: { name: 'Maya Patel' },
-      idempotency_key: 'influitive-redemption-48213',
+      idempotency_key: 'influitive-2bcbb469-redemption-48213',
     });
     expect(nock.pendingMocks()).toEqual([]);
   });
 
-  it('halts a repeated delivery of the same redemption', async () => {
+  it('halts a repeated delivery of the same redemption on this connection when Zapier names no Zap', async () => {
     nock(API).get('/reward_redemptions').twice().reply(200, onePage);
     await runOperation(HOOK, hookBundle(delivery), rpc.url);
     const error = await rejectionOf(runOperation(HOOK, hookBundle(delivery), rpc.url));
     expect(error.name).toBe('HaltedError');
-    expect(error.message).toMatch(/48213 was already delivered to this Zap/);
-    const claim = rpc.calls.find((call) => call.method === 'zcache_set');
+    expect(messageOf(error)).toBe(
+      'Repeat: reward redemption 48213 was already delivered on this connection; this repeat was stopped so the reward is not sent twice.',
+    );
+    const claim = rpc.calls.find(
+      (call) =>
+        call.method === 'zcache_set' && String(call.params[0]).startsWith('influitive-redemption:'),
+    );
     // Set-if-absent, scoped to this connection, for 30 days.
     expect(claim?.params).toEqual([
       'influitive-redemption:48213',
@@ -122,6 +142,40 @@ describe('reward_redemption_requested', () => {
       ['auth'],
       true,
     ]);
+  });
+
+  it('gives each Zap on a connection the redemption once, and halts a repeat to the same Zap', async () => {
+    nock(API).get('/reward_redemptions').times(3).reply(200, onePage);
+    const toZap = (zapId: string) => runOperation(HOOK, hookBundle(delivery, { zapId }), rpc.url);
+    await expect(toZap('zap-orders')).resolves.toHaveLength(1);
+    await expect(toZap('zap-sheet')).resolves.toHaveLength(1);
+    const error = await rejectionOf(toZap('zap-orders'));
+    expect(messageOf(error)).toMatch(/^Repeat: .*48213 was already delivered to this Zap;/);
+  });
+
+  it('keeps repeats on two connections apart', async () => {
+    nock(API).get('/reward_redemptions').times(2).reply(200, onePage);
+    const other = { url: rpc.url, token: rpc.tokenFor({ userId: 'user-2', authId: 'auth-2' }) };
+    await expect(
+      runOperation(HOOK, hookBundle(delivery, { zapId: 'z' }), rpc.url),
+    ).resolves.toHaveLength(1);
+    await expect(
+      runOperation(HOOK, hookBundle(delivery, { zapId: 'z' }), other),
+    ).resolves.toHaveLength(1);
+  });
+
+  it('lets a logging Zap turn repeat-stopping off', async () => {
+    nock(API).get('/reward_redemptions').times(2).reply(200, onePage);
+    const bundle = hookBundle(delivery, { zapId: 'z', inputData: { stop_repeats: false } });
+    await expect(runOperation(HOOK, bundle, rpc.url)).resolves.toHaveLength(1);
+    await expect(runOperation(HOOK, bundle, rpc.url)).resolves.toHaveLength(1);
+  });
+
+  it('verifies the redemption a wrapper names, not the id of the event envelope', async () => {
+    nock(API).get('/reward_redemptions').reply(200, onePage);
+    const enveloped = { id: 'evt_01JD8Z4K7Q2M', ...delivery };
+    const results = (await runOperation(HOOK, hookBundle(enveloped), rpc.url)) as Out[];
+    expect(results.map((r) => r.id)).toEqual(['48213']);
   });
 
   it.each([false, 'false', 'No', ' off '])(

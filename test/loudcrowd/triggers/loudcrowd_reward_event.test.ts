@@ -79,7 +79,8 @@ describe('loudcrowd_reward_event payloads', () => {
       story_count: 2,
       reel_count: 0,
       idempotency_key: 'loudcrowd-reward-RWD-9KX24T7B',
-      idempotency_key_alphanumeric: 'loudcrowdrewardRWD9KX24T7B',
+      // The lcId has a hyphen, so the letters-and-digits form is a hash of it, never a lossy copy.
+      idempotency_key_alphanumeric: expect.stringMatching(/^loudcrowdrewardh[0-9a-f]{32}$/),
     });
     expect(claims()).toEqual([claimOf('RWD-9KX24T7B')]);
   });
@@ -274,10 +275,10 @@ describe('loudcrowd_reward_event duplicates', () => {
     const error = await rejectionOf(deliver(withMedias));
     expect(error.name).toBe('HaltedError');
     expect(messageOf(error)).toBe(
-      'LoudCrowd reward event RWD-9KX24T7B was already delivered to this Zap in the last 30 days; this repeat was stopped so no reward is sent twice.',
+      'Repeat: LoudCrowd reward event RWD-9KX24T7B was already delivered on this connection in the last 30 days; this repeat was stopped so no reward is sent twice.',
     );
     expect(claims()).toEqual([claimOf('RWD-9KX24T7B'), claimOf('RWD-9KX24T7B')]);
-    expect([...rpc.store.keys()]).toEqual(['loudcrowd-reward:RWD-9KX24T7B']);
+    expect([...rpc.store.keys()]).toEqual(['app/auth=auth-1::loudcrowd-reward:RWD-9KX24T7B']);
   });
 
   test('drops only the already-delivered events of an array', async () => {
@@ -290,7 +291,7 @@ describe('loudcrowd_reward_event duplicates', () => {
     await deliver(batch);
     const error = await rejectionOf(deliver(batch));
     expect(messageOf(error)).toMatch(
-      /^All LoudCrowd reward events in this delivery \(RWD-Q4M7N2P8, RWD-Q4M7N9X3\) were already delivered/,
+      /^Repeat: All LoudCrowd reward events in this delivery \(RWD-Q4M7N2P8, RWD-Q4M7N9X3\) were already delivered on this connection/,
     );
   });
 
@@ -345,7 +346,51 @@ describe('loudcrowd_reward_event halt messages never carry a key', () => {
     await deliver(body);
     const error = await rejectionOf(deliver(body));
     expect(messageOf(error)).toBe(
-      'LoudCrowd reward event [redacted] was already delivered to this Zap in the last 30 days; this repeat was stopped so no reward is sent twice.',
+      'Repeat: LoudCrowd reward event [redacted] was already delivered on this connection in the last 30 days; this repeat was stopped so no reward is sent twice.',
     );
+  });
+});
+
+describe('loudcrowd_reward_event repeats, per Zap', () => {
+  const deliverTo = async (
+    zapId: string | undefined,
+    options: { inputData?: Record<string, unknown>; token?: string } = {},
+  ) =>
+    (await runOperation(
+      PERFORM,
+      hookBundle(withMedias, {
+        headers: { 'Http-X-Api-Key': LOUDCROWD_KEY },
+        zapId,
+        inputData: options.inputData,
+      }),
+      options.token ? { url: rpc.url, token: options.token } : rpc.url,
+    )) as Item[];
+
+  test('gives each Zap on one connection the event once, and halts a repeat to the same Zap', async () => {
+    await expect(deliverTo('zap-orders')).resolves.toHaveLength(1);
+    // A second Zap on the same connection (one that logs to a sheet) still gets it.
+    await expect(deliverTo('zap-sheet')).resolves.toHaveLength(1);
+    const error = await rejectionOf(deliverTo('zap-orders'));
+    expect(error.name).toBe('HaltedError');
+    expect(messageOf(error)).toMatch(
+      /^Repeat: .* already delivered to this Zap in the last 30 days/,
+    );
+    expect(rpc.peek('zap:zap-orders:loudcrowd-reward:RWD-9KX24T7B', ['auth'])).toBeDefined();
+  });
+
+  test('keeps connections apart: the same event on another connection is not a repeat', async () => {
+    const other = rpc.tokenFor({ userId: 'user-2', authId: 'auth-2' });
+    await expect(deliverTo('zap-1')).resolves.toHaveLength(1);
+    await expect(deliverTo('zap-1', { token: other })).resolves.toHaveLength(1);
+    await expect(rejectionOf(deliverTo('zap-1', { token: other }))).resolves.toMatchObject({
+      name: 'HaltedError',
+    });
+  });
+
+  test('lets a Zap that must see every delivery turn repeat-stopping off', async () => {
+    const logging = { inputData: { stop_repeats: 'false' } };
+    await expect(deliverTo('zap-log', logging)).resolves.toHaveLength(1);
+    await expect(deliverTo('zap-log', logging)).resolves.toHaveLength(1);
+    expect(rpc.calls.filter((call) => call.method === 'zcache_set')).toHaveLength(0);
   });
 });
