@@ -1,5 +1,6 @@
-import type { HttpResponse } from 'zapier-platform-core';
-import { excerpt, secretsOf } from '../shared/secrets';
+import type { RawHttpResponse } from 'zapier-platform-core';
+import { MAX_JSON_DEPTH, parseJson } from '../shared/json';
+import { excerpt, scrubSecrets, secretsOf } from '../shared/secrets';
 import type { Bundle, ZObject } from '../shared/types';
 
 export const DEFAULT_INFLUITIVE_API_URL = 'https://api.influitive.com';
@@ -16,7 +17,8 @@ const isLoopback = (hostname: string): boolean =>
 
 /**
  * The API's base URL: `INFLUITIVE_API_URL` (the sandbox, tests) or Influitive's own. Plain HTTP is
- * refused unless the host is loopback, so the token never travels unencrypted.
+ * refused unless the host is loopback, so the token never travels unencrypted. A user name or
+ * password in it is refused without being echoed: the token is the only credential Influitive takes.
  */
 export const influitiveBaseUrl = (): URL => {
   const configured = process.env.INFLUITIVE_API_URL?.trim() || DEFAULT_INFLUITIVE_API_URL;
@@ -24,8 +26,15 @@ export const influitiveBaseUrl = (): URL => {
   try {
     url = new URL(configured);
   } catch {
+    // Text before an `@` may be a password, so such a value is not shown.
+    const shown = configured.includes('@') ? 'its value is not shown as it contains @' : configured;
     throw new Error(
-      `INFLUITIVE_API_URL is not a URL (${configured}); unset it to use ${DEFAULT_INFLUITIVE_API_URL}.`,
+      `INFLUITIVE_API_URL is not a URL (${shown}); unset it to use ${DEFAULT_INFLUITIVE_API_URL}.`,
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new Error(
+      `INFLUITIVE_API_URL must not carry a user name or password (${url.origin}); remove them, as Influitive is called with the API token of the connection.`,
     );
   }
   if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)))
@@ -61,6 +70,8 @@ export interface ErrorDetail {
   requestId: string | undefined;
   /** The response's own words (a JSON `error`/`message`, or an excerpt), secret-free. */
   apiWords: string | undefined;
+  /** True when the body is the API's own JSON error (an object with error, message, errors or detail). */
+  apiError: boolean;
 }
 
 export interface InfluitiveResult {
@@ -85,14 +96,31 @@ export const influitiveCredentials = (z: ZObject, bundle: Bundle) => {
 
 const basePath = (base: URL): string => base.pathname.replace(/\/$/, '');
 
-const resolveUrl = (z: ZObject, base: URL, path: string): URL => {
-  const url = /^https?:\/\//i.test(path)
-    ? new URL(path)
-    : new URL(`${base.origin}${basePath(base)}${path}`);
+/**
+ * A path of this app (`/reward_redemptions`) below the base URL, or a full URL on the same origin
+ * (a paging link, read without the whitespace around it).
+ */
+const resolveUrl = (z: ZObject, base: URL, path: string, secrets: readonly string[]): URL => {
+  const target = path.trim();
+  let url: URL;
+  try {
+    url = target.startsWith('/')
+      ? new URL(`${base.origin}${basePath(base)}${target}`)
+      : new URL(target);
+  } catch {
+    throw new z.errors.Error(
+      `Influitive returned a paging link that is not a URL ("${excerpt(target, secrets, 80)}"); it was not followed. Try again later; if it persists, tell support@influitive.com.`,
+      'invalid_link',
+      502,
+    );
+  }
   // A paging link pointing elsewhere would receive the token; refuse it.
   if (url.origin !== base.origin) {
     throw new z.errors.Error(
-      `Influitive returned a link to ${url.origin}, outside ${base.origin}; it was not followed so the API token stays with Influitive.`,
+      scrubSecrets(
+        `Influitive returned a link to ${url.origin}, outside ${base.origin}; it was not followed so the API token stays with Influitive.`,
+        secrets,
+      ),
       'foreign_link',
       502,
     );
@@ -104,26 +132,24 @@ const resolveUrl = (z: ZObject, base: URL, path: string): URL => {
 const callName = (method: string, url: URL, base: URL): string =>
   `${method} ${url.pathname.slice(basePath(base).length) || '/'}`;
 
-const parseJsonByContent = (text: string): { ok: true; value: unknown } | { ok: false } => {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-};
-
-const apiWordsOf = (text: string, secrets: string[]): string | undefined => {
-  if (text.trim() === '') return undefined;
-  const parsed = parseJsonByContent(text);
+/** The words of an error body: the API's own JSON error when it is one, else an excerpt. */
+const apiWordsOf = (
+  text: string,
+  secrets: string[],
+): Pick<ErrorDetail, 'apiWords' | 'apiError'> => {
+  if (text.trim() === '') return { apiWords: undefined, apiError: false };
+  const parsed = parseJson(text);
   if (parsed.ok && typeof parsed.value === 'object' && parsed.value !== null) {
     const record = parsed.value as Record<string, unknown>;
     const words = [record.error, record.message, record.errors, record.detail].find(
       (v) => v !== undefined,
     );
-    if (words !== undefined)
-      return excerpt(typeof words === 'string' ? words : JSON.stringify(words), secrets);
+    if (words !== undefined) {
+      const said = typeof words === 'string' ? words : JSON.stringify(words);
+      return { apiWords: excerpt(said, secrets), apiError: true };
+    }
   }
-  return excerpt(text, secrets);
+  return { apiWords: excerpt(text, secrets), apiError: false };
 };
 
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date), or undefined. */
@@ -138,12 +164,20 @@ export const retryAfterSeconds = (
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 };
 
-const statusError = (z: ZObject, response: HttpResponse, detail: ErrorDetail): Error => {
+const statusError = (z: ZObject, response: RawHttpResponse, detail: ErrorDetail): Error => {
   const { status } = response;
   const ref = detail.requestId ? ` (request id ${detail.requestId})` : '';
   if (status === 401) {
     return new z.errors.ExpiredAuthError(
       `Influitive rejected the API token or organization ID on ${detail.call}${ref}. ${CREDENTIALS_HELP}`,
+    );
+  }
+  if (status === 403 && detail.apiError) {
+    // AWS WAF blocks with an HTML or empty 403; a JSON error is the API refusing this token.
+    return new z.errors.Error(
+      `Influitive refused ${detail.call} with 403${ref}: ${detail.apiWords}. This is a permission problem, not the rate limit: check that the API token belongs to this hub's organization (X_ORG_ID) and that the Influitive API is enabled there. ${CREDENTIALS_HELP}`,
+      'influitive_forbidden',
+      403,
     );
   }
   if (status === 403 || status === 429) {
@@ -166,6 +200,40 @@ const statusError = (z: ZObject, response: HttpResponse, detail: ErrorDetail): E
     `Influitive answered ${detail.call} with ${status}${ref}${words}.`,
     'influitive_request_failed',
     status,
+  );
+};
+
+/** Where a redirect pointed: the origin of its Location, never its path or query. */
+const redirectTarget = (location: string | undefined, from: URL): string => {
+  if (!location) return 'no Location';
+  try {
+    const { origin, protocol } = new URL(location, from);
+    return origin === 'null' ? `a ${protocol} location` : origin;
+  } catch {
+    return 'an invalid Location';
+  }
+};
+
+/**
+ * A 3xx is never followed: a redirected request would carry the token and org ID elsewhere, and a
+ * POST turned into a GET could answer 200 for a decision never made.
+ */
+const redirectError = (
+  z: ZObject,
+  response: RawHttpResponse,
+  url: URL,
+  detail: ErrorDetail,
+  secrets: readonly string[],
+): Error => {
+  const ref = detail.requestId ? ` (request id ${detail.requestId})` : '';
+  const target = redirectTarget(response.getHeader('location'), url);
+  return new z.errors.Error(
+    scrubSecrets(
+      `Influitive answered ${detail.call} with ${response.status}, a redirect to ${target}${ref}. Redirects are not followed, so the API token stays with Influitive and nothing is reported done that was not. If INFLUITIVE_API_URL is set, point it at the API itself; otherwise ask support@influitive.com whether the API moved.`,
+      secrets,
+    ),
+    'influitive_redirect',
+    502,
   );
 };
 
@@ -202,11 +270,13 @@ export const callInfluitive = async (
 ): Promise<InfluitiveResult> => {
   const { token, orgId } = influitiveCredentials(z, bundle);
   const base = influitiveBaseUrl();
-  const url = resolveUrl(z, base, call.path);
-  const name = callName(call.method, url, base);
   const secrets = secretsOf(bundle);
+  const url = resolveUrl(z, base, call.path, secrets);
+  const name = callName(call.method, url, base);
   const ms = call.timeoutMs ?? requestTimeoutMs();
   // `throwForThrottlingEarly` is read by core from the request but is missing from its typings.
+  // `raw`: core would log the body scrubbed of the secrets only as stored, so an echo of the
+  // token as sent (trimmed) or encoded would reach the log; the body is read here instead.
   const request = {
     url: url.toString(),
     method: call.method,
@@ -219,25 +289,31 @@ export const callInfluitive = async (
       'Content-Type': 'application/json',
     },
     timeout: ms,
+    redirect: 'manual' as const,
+    raw: true as const,
     skipThrowForStatus: true,
     throwForThrottlingEarly: false,
   };
 
-  let response: HttpResponse;
+  let response: RawHttpResponse;
+  let text: string;
   try {
     response = await z.request(request);
+    text = await response.text();
   } catch (error) {
     throw networkError(z, error, name, ms);
   }
 
-  const text = response.content ?? '';
   if (response.status < 200 || response.status >= 300) {
     // Only a failure needs the API's words; a successful page is parsed once, below.
     const detail: ErrorDetail = {
       call: name,
       requestId: response.getHeader('x-request-id'),
-      apiWords: apiWordsOf(text, secrets),
+      ...apiWordsOf(text, secrets),
     };
+    if (response.status >= 300 && response.status < 400) {
+      throw redirectError(z, response, url, detail, secrets);
+    }
     throw call.onStatus?.(response.status, detail) ?? statusError(z, response, detail);
   }
   if (text.trim() === '') {
@@ -248,7 +324,14 @@ export const callInfluitive = async (
       502,
     );
   }
-  const parsed = parseJsonByContent(text);
+  const parsed = parseJson(text);
+  if (!parsed.ok && parsed.reason === 'too_deep') {
+    throw new z.errors.Error(
+      `Influitive answered ${name} with ${response.status} and JSON nested more than ${MAX_JSON_DEPTH} levels deep, which no Influitive answer is; it was not read. Try again later; if it persists, tell support@influitive.com.`,
+      'influitive_too_deep',
+      502,
+    );
+  }
   if (!parsed.ok) {
     const type = response.getHeader('content-type') ?? 'no content type';
     throw new z.errors.Error(

@@ -1,5 +1,6 @@
 import { type Bundle, isJsonObject, type ZObject } from '../shared/types';
 import { callInfluitive } from './client';
+import { pathId } from './ids';
 
 export type Decision = 'fulfill' | 'refuse';
 
@@ -104,7 +105,7 @@ export const decideRedemption = async (
   try {
     ({ data } = await callInfluitive(z, bundle, {
       method: 'POST',
-      path: `/reward_redemptions/${encodeURIComponent(id)}/decision/${decision}`,
+      path: `/reward_redemptions/${pathId(z, id, 'The Reward Redemption')}/decision/${decision}`,
       body: message === null ? undefined : { message },
       allowEmpty: true,
       onStatus: (status, detail) => {

@@ -10,6 +10,7 @@
  */
 import { clock, Deadline } from '../shared/deadline';
 import { cacheDelete, cacheGet } from '../shared/dedupe';
+import { scrubSecrets, secretsOf } from '../shared/secrets';
 import { type Bundle, isJsonObject, type ZObject } from '../shared/types';
 import { callInfluitive, requestTimeoutMs } from './client';
 import { detectListOrder, type ListOrder } from './list-order';
@@ -156,7 +157,12 @@ export class PendingReader {
         );
       } catch (error) {
         if (!(error instanceof RedemptionShapeError)) throw error;
-        this.z.console.log(`Skipped a pending redemption Influitive listed: ${error.message}`);
+        this.z.console.log(
+          scrubSecrets(
+            `Skipped a pending redemption Influitive listed: ${error.message}`,
+            secretsOf(this.bundle),
+          ),
+        );
       }
     }
     return { page: { url, ids: redemptions.flatMap(idsOf) }, redemptions, next: nextLink(data) };

@@ -7,6 +7,7 @@
 import * as zm from 'zod/mini';
 import { toIsoWithOffset } from '../shared/dates';
 import { hubKeyComponent, idempotencyKeys, idempotencyOutputFields } from '../shared/idempotency';
+import { parseJson } from '../shared/json';
 import {
   describeJsonType,
   fieldNames,
@@ -92,14 +93,14 @@ const resolveReward = (
   };
 };
 
-/** Reward Metadata as a flat object, from an object, a `[{key, value}]` list or a JSON string. */
-export const normalizeMetadata = (value: unknown): Record<string, unknown> => {
+/**
+ * Reward Metadata as a flat object, from an object, a `[{key, value}]` list or a JSON string;
+ * undefined when it cannot be read (text that is not JSON, or nests deeper than any metadata).
+ */
+export const normalizeMetadata = (value: unknown): Record<string, unknown> | undefined => {
   if (typeof value === 'string') {
-    try {
-      return normalizeMetadata(JSON.parse(value));
-    } catch {
-      return {};
-    }
+    const parsed = parseJson(value);
+    return parsed.ok ? normalizeMetadata(parsed.value) : undefined;
   }
   if (Array.isArray(value)) {
     const pairs: Record<string, unknown> = {};
@@ -110,15 +111,23 @@ export const normalizeMetadata = (value: unknown): Record<string, unknown> => {
     }
     return pairs;
   }
-  return isJsonObject(value) ? { ...value } : {};
+  return isJsonObject(value) ? { ...value } : undefined;
 };
 
-const resolveMetadata = (raw: JsonObject): Record<string, unknown> => {
+/**
+ * `metadata` as a flat object, found in any of its four places. Metadata that cannot be read is
+ * kept as it was sent: in place, or under `metadata_original` when `metadata` itself held it.
+ */
+const resolveMetadata = (raw: JsonObject): JsonObject => {
   const reward = isJsonObject(raw.reward) ? raw.reward : {};
   const found = [raw.metadata, raw.reward_metadata, reward.metadata, reward.reward_metadata].find(
     (candidate) => candidate !== undefined && candidate !== null,
   );
-  return normalizeMetadata(found);
+  const metadata = normalizeMetadata(found);
+  if (metadata !== undefined) return { metadata };
+  return found !== undefined && found === raw.metadata
+    ? { metadata: {}, metadata_original: found }
+    : { metadata: {} };
 };
 
 const summarize = (
@@ -174,7 +183,7 @@ export const normalizeRedemption = (
       context.defaultStatus ??
       'pending',
     requested_at: requestedAt ?? null,
-    metadata: resolveMetadata(raw),
+    ...resolveMetadata(raw),
     summary: summarize(reward, member),
     ...idempotencyKeys(`influitive-${hubKeyComponent(context.orgId)}-redemption`, id),
   });

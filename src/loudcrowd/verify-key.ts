@@ -51,15 +51,18 @@ const presentedKeys = (bundle: Bundle): { where: string; key: string }[] => {
 
 /**
  * Halts the run unless the delivery carries this connection's LoudCrowd API Key in one of
- * `KEY_LOCATIONS`. Fails closed when the connection has no key. Messages say where the key was
+ * `KEY_LOCATIONS`. Fails closed, with a visible error, when the connection has no key. Messages say where the key was
  * looked for, never what was found or expected.
  */
 export const verifyLoudCrowdKey = (z: ZObject, bundle: Bundle): void => {
   const configured: unknown = bundle.authData?.loudcrowd_api_key;
   const expected = typeof configured === 'string' ? configured.trim() : '';
   if (expected === '') {
-    throw new z.errors.HaltedError(
+    // A set-up mistake no stranger can cause: an error (the user is emailed), not a silent halt.
+    throw new z.errors.Error(
       'This connection has no LoudCrowd API Key, so LoudCrowd deliveries are stopped unverified. Reconnect and add a LoudCrowd API Key (a long random secret), then enter the same value as the API Key of the Webhook integration in LoudCrowd.',
+      'missing_loudcrowd_key',
+      400,
     );
   }
   const presented = presentedKeys(bundle);

@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH, nestsDeeperThan, parseJson } from './json';
 import { scrubSecrets, secretsOf } from './secrets';
 import type { Bundle, ZObject } from './types';
 import { isJsonObject } from './types';
@@ -37,53 +38,36 @@ export const queryParameters = (bundle: Pick<Bundle, 'rawRequest' | 'cleanedRequ
 };
 
 /**
- * Deeper than any real webhook payload. A body nested far deeper parses, but core's own
- * JSON.stringify of the trigger output then overflows the stack, a failure no Zap can explain.
- */
-export const MAX_BODY_DEPTH = 64;
-
-/** True when a parsed JSON value nests deeper than `limit`; iterative, so depth cannot overflow it. */
-export const nestsDeeperThan = (value: unknown, limit: number): boolean => {
-  const pending: [unknown, number][] = [[value, 0]];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [node, depth] = next;
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(node)) pending.push([child, depth + 1]);
-  }
-  return false;
-};
-
-/**
  * The delivery's JSON body. The raw bytes are preferred because `cleanedRequest` mixes the query
  * string into the body; a body that is empty or not JSON halts the run with the reason, so a bad
  * delivery shows up in the Zap history instead of as an unhandled exception.
  */
 export const readHookBody = (z: ZObject, bundle: Bundle, source: string): unknown => {
-  const body = readBody(z, bundle, source);
-  if (nestsDeeperThan(body, MAX_BODY_DEPTH)) {
-    throw new z.errors.HaltedError(
-      `${source} sent a body nested more than ${MAX_BODY_DEPTH} levels deep; no ${source} event is shaped like that, so it was not processed.`,
-    );
-  }
+  const content = bundle.rawRequest?.content;
+  if (typeof content === 'string') return parseRawBody(z, content, source);
+  const body = cleanedBody(z, bundle, source);
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) throw tooDeep(z, source);
   return body;
 };
 
-const readBody = (z: ZObject, bundle: Bundle, source: string): unknown => {
-  const content = bundle.rawRequest?.content;
-  if (typeof content === 'string') {
-    if (content.trim() === '') {
-      throw new z.errors.HaltedError(`${source} sent an empty body; there is no event to process.`);
-    }
-    try {
-      // JSON allows a receiver to ignore a leading byte-order mark.
-      return JSON.parse(content.replace(/^\uFEFF/, ''));
-    } catch {
-      throw new z.errors.HaltedError(
-        `${source} sent a body that is not JSON (${content.length} bytes); there is no event to process.`,
-      );
-    }
+const tooDeep = (z: ZObject, source: string): Error =>
+  new z.errors.HaltedError(
+    `${source} sent a body nested more than ${MAX_JSON_DEPTH} levels deep; no ${source} event is shaped like that, so it was not processed.`,
+  );
+
+const parseRawBody = (z: ZObject, content: string, source: string): unknown => {
+  if (content.trim() === '') {
+    throw new z.errors.HaltedError(`${source} sent an empty body; there is no event to process.`);
   }
+  const parsed = parseJson(content);
+  if (parsed.ok) return parsed.value;
+  if (parsed.reason === 'too_deep') throw tooDeep(z, source);
+  throw new z.errors.HaltedError(
+    `${source} sent a body that is not JSON (${content.length} bytes); there is no event to process.`,
+  );
+};
+
+const cleanedBody = (z: ZObject, bundle: Bundle, source: string): unknown => {
   const cleaned: unknown = bundle.cleanedRequest;
   if (isJsonObject(cleaned)) {
     const { querystring: _querystring, ...body } = cleaned;

@@ -15,12 +15,17 @@
  * z-object middleware (its errors, console and cache, over an in-memory set-if-absent store). The
  * hand-made cases all run through the handler. The Influitive bulk runs turn `verify_with_api` off
  * (no API call per payload); a further 120 generated deliveries, verified, run against the Influitive sandbox.
+ * Half the deliveries come on a connection that stored its secrets with whitespace around them, and
+ * no secret may show in any of the forms it takes in text (as sent, URL-, form- or JSON-encoded).
+ *
+ * Beyond the hooks, through the handler: 200 generated redemption ids to the decision actions (only
+ * a path-safe id may reach the sandbox, at exactly its path), and 250 generated answers from
+ * Influitive to the polling trigger (redirects, paging links, 403s, deep JSON, echoed secrets).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { SANDBOX_LOUDCROWD_KEY } from '../../sandbox/environment';
 import { hookBundle as gatewayBundle } from '../../sandbox/gateway';
 import {
   type InfluitiveSandbox,
@@ -29,11 +34,17 @@ import {
   SANDBOX_TOKEN,
   startInfluitiveSandbox,
 } from '../../sandbox/influitive';
-import { type LambdaHandler, productionHandler, runThroughHandler } from '../../sandbox/lambda';
+import {
+  type LambdaHandler,
+  productionHandler,
+  runThroughHandler,
+  zapierErrorMessage,
+} from '../../sandbox/lambda';
 import { FakeZapierRpc } from '../../sandbox/zapier-rpc';
 import { receiveRedemptionRequested } from '../../src/influitive/triggers/reward_redemption_requested';
 import { receiveLoudCrowdRewardEvents } from '../../src/loudcrowd/triggers/loudcrowd_reward_event';
 import type { Bundle, ZObject } from '../../src/shared/types';
+import { startLoopbackServer } from '../helpers/loopback';
 import redemptionPage from '../influitive/fixtures/reward_redemptions_page1.json';
 import lcFixture from '../loudcrowd/fixtures/reward_event_medias.json';
 
@@ -53,15 +64,32 @@ const SEEDS = {
   influitive_handler: (SEED + 2) % 2 ** 31,
   influitive_direct: (SEED + 3) % 2 ** 31,
   influitive_verified: (SEED + 4) % 2 ** 31,
+  decision_ids: (SEED + 5) % 2 ** 31,
+  influitive_answers: (SEED + 6) % 2 ** 31,
 };
 const REPORT_PATH = join(REPO, 'coverage', 'hostile-input-report.json');
 const MAYA = 'maya.patel@northwind-analytics.example';
+/** A LoudCrowd key as a password manager makes one: its URL-encoded and JSON-escaped forms differ. */
+const LC_KEY = 'lc_hostile<9d1e>&"/+=%2F~\\3b6f8a2c';
 const AUTH_DATA = {
   api_token: SANDBOX_TOKEN,
   org_id: SANDBOX_ORG_ID,
-  loudcrowd_api_key: SANDBOX_LOUDCROWD_KEY,
+  loudcrowd_api_key: LC_KEY,
 };
-const LC_KEY = SANDBOX_LOUDCROWD_KEY;
+/** The same connection pasted carelessly: whitespace stored around both secrets. */
+const PADDED_AUTH_DATA = {
+  api_token: `\t${SANDBOX_TOKEN}\n`,
+  org_id: SANDBOX_ORG_ID,
+  loudcrowd_api_key: ` ${LC_KEY}\r\n`,
+};
+/** Every form a secret takes in text: as sent, URL-encoded, form-encoded and JSON-escaped. */
+const formsOf = (secret: string) => [
+  secret,
+  encodeURIComponent(secret),
+  new URLSearchParams({ s: secret }).toString().slice(2),
+  JSON.stringify(secret).slice(1, -1),
+];
+const SECRET_FORMS = [...new Set([...formsOf(SANDBOX_TOKEN), ...formsOf(LC_KEY)])];
 
 type Trigger = 'loudcrowd_reward_event' | 'reward_redemption_requested';
 type Item = Record<string, unknown>;
@@ -79,6 +107,8 @@ interface Delivery {
   query?: string;
   /** Zapier could not parse the body into `cleanedRequest` (e.g. nested too deep for core). */
   rawOnly?: boolean;
+  /** The connection stores its secrets with whitespace around them (PADDED_AUTH_DATA). */
+  paddedSecrets?: boolean;
 }
 
 type Expectation = { trigger: string[] } | { halt: true };
@@ -246,7 +276,8 @@ const bundleFor = (trigger: Trigger, delivery: Delivery, inputData: Record<strin
   const cleanedRequest = delivery.rawOnly
     ? { querystring: Object.fromEntries(url.searchParams) }
     : built.cleanedRequest;
-  return { authData: AUTH_DATA, inputData, rawRequest, cleanedRequest };
+  const authData = delivery.paddedSecrets ? PADDED_AUTH_DATA : AUTH_DATA;
+  return { authData, inputData, rawRequest, cleanedRequest };
 };
 
 // Core's own z-object middleware: real z.errors, z.console and z.cache (with its checks).
@@ -352,7 +383,7 @@ const reasonOf = (message: string): string => {
   return (clause ?? text).replace(/\s+/g, ' ').trim();
 };
 
-const SECRET_PATTERNS = [SANDBOX_TOKEN, LC_KEY, 'lc_sandbox_key'].map((s) => s.toLowerCase());
+const SECRET_PATTERNS = SECRET_FORMS.map((s) => s.toLowerCase());
 const expectNoSecret = (text: string, where: string) => {
   const lower = text.toLowerCase();
   for (const secret of SECRET_PATTERNS) {
@@ -582,11 +613,28 @@ const lcEvent = fc
     return event;
   });
 
+/** A secret in one of its forms, as a sender or an upstream might quote it, maybe padded. */
+const secretEcho = fc
+  .tuple(fc.constantFrom(...SECRET_FORMS), fc.constantFrom('', ' ', '\t', '\n'))
+  .map(([form, pad]) => `${pad}${form}${pad}`);
+/**
+ * An object quoting secrets in its field names and values, with no lcId and no redemption id:
+ * what it holds reaches halt messages and log lines (its field names), never a trigger item.
+ */
+const secretEchoObject = fc
+  .array(fc.tuple(secretEcho, fc.oneof(secretEcho, json(1))), { minLength: 1, maxLength: 4 })
+  .map((entries) => withOwn(entries));
+
 /** A list of events and junk, sometimes repeating an event (the first of each lcId counts). */
 const lcBatch = fc
-  .array(fc.oneof({ weight: 3, arbitrary: lcEvent }, { weight: 1, arbitrary: json(2) }), {
-    maxLength: 8,
-  })
+  .array(
+    fc.oneof(
+      { weight: 3, arbitrary: lcEvent },
+      { weight: 1, arbitrary: json(2) },
+      { weight: 1, arbitrary: secretEchoObject },
+    ),
+    { maxLength: 8 },
+  )
   .chain((list) =>
     fc
       .array(fc.nat({ max: Math.max(list.length - 1, 0) }), { maxLength: list.length ? 2 : 0 })
@@ -694,7 +742,7 @@ const VALID_KEY_PLACES: Omit<Delivery, 'family' | 'content'>[] = [
   { headers: { 'X-Api-Key': `  ${LC_KEY}\t` } },
   { headers: { Authorization: 'Bearer not-the-key', 'X-Api-Key': LC_KEY } },
   { headers: {}, query: `api_key=${encodeURIComponent(LC_KEY)}` },
-  { headers: {}, query: `key=${LC_KEY}&utm_source=loudcrowd` },
+  { headers: {}, query: `key=${encodeURIComponent(LC_KEY)}&utm_source=loudcrowd` },
   // As the app itself may receive them: Zapier's rename, CGI style, lower case, no prefix.
   { headers: { 'Http-X-Api-Key': LC_KEY }, verbatimHeaders: true },
   { headers: { HTTP_X_API_KEY: LC_KEY }, verbatimHeaders: true },
@@ -712,7 +760,7 @@ const INVALID_KEY_PLACES: Omit<Delivery, 'family' | 'content'>[] = [
   { headers: { 'X-LoudCrowd-Key': LC_KEY } },
   { headers: { Authorization: `Token ${LC_KEY}` } },
   { headers: { Authorization: `Basic ${Buffer.from(`:${LC_KEY}`).toString('base64')}` } },
-  { headers: {}, query: `apikey=${LC_KEY}` },
+  { headers: {}, query: `apikey=${encodeURIComponent(LC_KEY)}` },
   { headers: { 'Http-X-Api-Key-Extra': LC_KEY }, verbatimHeaders: true },
 ];
 const keyPlace = fc.oneof(
@@ -748,18 +796,47 @@ const lcBody = fc.oneof(
   ...arbitraryBodies,
   { weight: 5, arbitrary: lcEvent.map((v) => ['event', JSON.stringify(v)] as const) },
   { weight: 3, arbitrary: lcBatch.map((v) => ['batch', JSON.stringify(v)] as const) },
+  {
+    weight: 1,
+    arbitrary: secretEchoObject.map((v) => ['secret-echo', JSON.stringify(v)] as const),
+  },
   ...mangledBodies(lcEventJson, lcEventJson),
 );
 
 const lcDelivery: fc.Arbitrary<Delivery> = fc
-  .tuple(lcBody, keyPlace)
-  .map(([[family, content], place]) => ({ family, content, ...place }));
+  .tuple(lcBody, keyPlace, fc.boolean())
+  .map(([[family, content], place, paddedSecrets]) => ({
+    family,
+    content,
+    ...place,
+    paddedSecrets,
+  }));
 
 /** A redemption from the documented listing, mutated: hostile extras and any of the id keys. */
 const baseRedemption = redemptionPage.reward_redemptions[0] as Record<string, unknown>;
 const idValue = fc.oneof(
   { weight: 4, arbitrary: fc.oneof(nonBlank, fc.integer(), fc.double({ noNaN: true })) },
   { weight: 1, arbitrary: fc.oneof(blank, json(1), fc.constant(undefined)) },
+  // Ids that would escape a URL path: a hook still triggers on them; only a decision refuses them.
+  { weight: 1, arbitrary: fc.constantFrom('..', '.', '../48213', '%2e%2e', 'a/b', '48213/../..') },
+);
+
+const nested = (depth: number, open: string, inner: string, close: string) =>
+  `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
+/**
+ * Reward Metadata as JSON inside a string: readable, nested around the 64-level limit or 20,000
+ * levels deep (kept as text), double-encoded, or not JSON at all.
+ */
+const metadataText = fc.oneof(
+  hostileObject(3).map((object) => JSON.stringify(object)),
+  fc
+    .tuple(
+      fc.oneof(fc.integer({ min: 1, max: 70 }), fc.constantFrom(63, 64, 65, 1_000, 20_000)),
+      fc.constantFrom(['{"a":', '}'], ['[', ']']),
+    )
+    .map(([depth, [open, close]]) => nested(depth, open, '1', close)),
+  hostileObject(2).map((object) => JSON.stringify(JSON.stringify(object))),
+  anyString,
 );
 const redemption = fc
   .record({
@@ -770,10 +847,15 @@ const redemption = fc
     contact: fc.option(fc.oneof(fc.constant(redemptionPage.contacts[0]), json(2)), {
       nil: undefined,
     }),
+    metadata: fc.option(fc.tuple(fc.constantFrom('metadata', 'reward_metadata'), metadataText), {
+      nil: undefined,
+      freq: 2,
+    }),
   })
-  .map(({ extra, fixture, idKey, id, contact }) => {
+  .map(({ extra, fixture, idKey, id, contact, metadata }) => {
     const fields: [string, unknown][] = fixture.map((name) => [name, baseRedemption[name]]);
     if (contact !== undefined) fields.push(['contact', contact]);
+    if (metadata !== undefined) fields.push(metadata);
     const record = withOwn(fields, extra);
     for (const other of REDEMPTION_ID_KEYS) if (other !== idKey) delete record[other];
     if (id !== undefined) {
@@ -814,6 +896,10 @@ const influitiveBody = fc.oneof(
   ...arbitraryBodies,
   { weight: 4, arbitrary: redemption.map((v) => ['redemption', JSON.stringify(v)] as const) },
   { weight: 4, arbitrary: wrappedRedemption.map((v) => ['wrapped', JSON.stringify(v)] as const) },
+  {
+    weight: 1,
+    arbitrary: secretEchoObject.map((v) => ['secret-echo', JSON.stringify(v)] as const),
+  },
   ...mangledBodies(
     wrappedRedemption.map((v) => JSON.stringify(v)),
     redemption.map((v) => JSON.stringify(v)),
@@ -831,8 +917,13 @@ const influitiveHeaders = fc.constantFrom<Omit<Delivery, 'family' | 'content'>>(
 );
 
 const influitiveDelivery: fc.Arbitrary<Delivery> = fc
-  .tuple(influitiveBody, influitiveHeaders)
-  .map(([[family, content], place]) => ({ family, content, ...place }));
+  .tuple(influitiveBody, influitiveHeaders, fc.boolean())
+  .map(([[family, content], place, paddedSecrets]) => ({
+    family,
+    content,
+    ...place,
+    paddedSecrets,
+  }));
 
 const deliveries = {
   loudcrowd_reward_event: lcDelivery,
@@ -844,8 +935,6 @@ const deliveries = {
 // ---------------------------------------------------------------------------------------------
 
 const MB = 1024 * 1024;
-const nested = (depth: number, open: string, inner: string, close: string) =>
-  `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
 const badUtf8 = (...parts: (string | number[])[]) =>
   Buffer.concat(
     parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))),
@@ -1025,7 +1114,7 @@ const handMade: { name: string; trigger: Trigger; delivery: Delivery }[] = [
   },
   // Header-name variants of the LoudCrowd key, each valid and invalid place.
   ...[...VALID_KEY_PLACES, ...INVALID_KEY_PLACES].map((place, index) => ({
-    name: `key place ${index + 1}: ${JSON.stringify(place).replace(LC_KEY, '<key>').slice(0, 80)}`,
+    name: `key place ${index + 1}: ${JSON.stringify(place).replaceAll(JSON.stringify(LC_KEY).slice(1, -1), '<key>').replaceAll(encodeURIComponent(LC_KEY), '<key>').slice(0, 80)}`,
     trigger: 'loudcrowd_reward_event' as const,
     delivery: { family: 'header-variants', content: `{"lcId":"h-${index}"}`, ...place },
   })),
@@ -1381,6 +1470,303 @@ const consoleLog = console.log;
         outcome,
       );
     });
+  });
+
+  /** What an operation (not a hook) ended with, through the handler. */
+  const operationOutcome = async (
+    method: string,
+    bundle: Record<string, unknown>,
+  ): Promise<{ kind: 'ok'; result: unknown } | { kind: 'error'; error: Error }> => {
+    try {
+      return { kind: 'ok', result: await runThroughHandler(handler, { method, bundle, rpc }) };
+    } catch (caught) {
+      return { kind: 'error', error: caught instanceof Error ? caught : new Error(String(caught)) };
+    }
+  };
+
+  /** The text a user or a log reader sees of an outcome: the message and every new log line. */
+  const expectNothingSecret = (outcome: { kind: string; error?: Error }, lines: string[]) => {
+    if (outcome.error)
+      expectNoSecret(`${outcome.error.message}\n${outcome.error.stack}`, 'an error');
+    for (const line of lines) expectNoSecret(line, 'a log line');
+  };
+
+  describe('hostile redemption ids to the decision actions', () => {
+    /** The contract: digits, a uuid, or letters, digits, - and _; nothing else goes into a path. */
+    const PATH_SAFE = /^[A-Za-z0-9_-]{1,100}$/;
+    const decisionId = fc.oneof(
+      fc.constantFrom('..', '.', '../..', './', '%2e%2e', '%2E.', '..;', '..\\', '48213/..', '?x'),
+      fc
+        .array(fc.constantFrom('.', '..', 'x', '%2e', '/', '\\', ' '), {
+          minLength: 1,
+          maxLength: 5,
+        })
+        .map((parts) => parts.join('')),
+      fc.uuid(),
+      fc.stringMatching(/^[A-Za-z0-9_-]{1,120}$/),
+      // Numbers far above the sandbox's ids, so nothing real is decided.
+      fc.integer({ min: 10_000_000, max: 2 ** 31 - 1 }),
+      fc.double({ noNaN: true }),
+      anyString,
+    );
+
+    it('sends a path-safe id to exactly its path, and refuses every other before any request', async () => {
+      const t0 = Date.now();
+      await fc.assert(
+        fc.asyncProperty(
+          decisionId,
+          fc.constantFrom('fulfill', 'refuse'),
+          fc.boolean(),
+          async (value, decision, padded) => {
+            const id = String(value).trim();
+            const before = sandbox.requestLog.length;
+            const lines = rpc.logLines.length;
+            const outcome = await operationOutcome(
+              `creates.${decision}_reward_redemption.operation.perform`,
+              {
+                authData: padded ? PADDED_AUTH_DATA : AUTH_DATA,
+                inputData: { redemption_id: value, message: 'Out of stock' },
+              },
+            );
+            const sent = sandbox.requestLog.slice(before).map((r) => `${r.method} ${r.path}`);
+            expectNothingSecret(outcome, rpc.logLines.slice(lines));
+            // The sandbox knows none of these ids, so every run ends in a Zapier error.
+            expect(outcome.kind === 'error' && outcome.error.name).toBe('AppError');
+            if (id !== '' && PATH_SAFE.test(id)) {
+              expect(sent).toEqual([`POST /reward_redemptions/${id}/decision/${decision}`]);
+            } else {
+              expect(sent).toEqual([]);
+            }
+          },
+        ),
+        { seed: SEEDS.decision_ids, numRuns: 200 },
+      );
+      durations['decision ids'] = Date.now() - t0;
+    }, 120_000);
+  });
+
+  describe('hostile answers from the Influitive API', () => {
+    const POLL = 'triggers.new_reward_redemption.operation.perform';
+    /** One answer to the first request of a run; `{API}`, `{ELSEWHERE}` are filled in at run time. */
+    interface Answer {
+      family: 'page' | 'redirect' | 'api-error' | 'firewall' | 'deep' | 'echo';
+      status: number;
+      headers: Record<string, string>;
+      body: string;
+      next?: string;
+    }
+    let api: Awaited<ReturnType<typeof startLoopbackServer>>;
+    let elsewhere: Awaited<ReturnType<typeof startLoopbackServer>>;
+    let answer: Answer;
+    let requestsToApi: string[] = [];
+    let requestsElsewhere: string[] = [];
+
+    const fill = (text: string) =>
+      text.replaceAll('{API}', api.url).replaceAll('{ELSEWHERE}', elsewhere.url);
+    const lastPage = JSON.stringify({ reward_redemptions: [], links: { next: null } });
+
+    beforeAll(async () => {
+      elsewhere = await startLoopbackServer((req, res) => {
+        requestsElsewhere.push(`${req.method} ${req.url}`);
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(lastPage);
+      });
+      api = await startLoopbackServer((req, res) => {
+        requestsToApi.push(`${req.method} ${req.url}`);
+        // The first request of a run gets the generated answer; any link followed, a last page.
+        if (requestsToApi.length > 1) {
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(lastPage);
+          return;
+        }
+        const headers = Object.fromEntries(
+          Object.entries(answer.headers).map(([name, value]) => [name, fill(value)]),
+        );
+        res.writeHead(answer.status, headers).end(fill(answer.body));
+      });
+      process.env.INFLUITIVE_API_URL = api.url;
+    });
+    afterAll(async () => {
+      process.env.INFLUITIVE_API_URL = sandbox.url;
+      await Promise.all([api?.close(), elsewhere?.close()]);
+    });
+
+    /** Text quoting the secrets in their forms, as an API echoing request headers would. */
+    const echoText = fc
+      .array(fc.oneof(secretEcho, fc.string({ maxLength: 20 })), { minLength: 1, maxLength: 4 })
+      .map((parts) => `Authorization: Token ${parts.join(' ')}`);
+    const padding = fc.constantFrom('', ' ', '\t', '\n', ' \r\n');
+    const LINKS = [
+      '{API}/reward_redemptions?page=2',
+      '/reward_redemptions?page=2',
+      '{API}/v1/../reward_redemptions',
+      '{ELSEWHERE}/reward_redemptions?page=2',
+      'https://evil.example/reward_redemptions',
+      '{API}@evil.example/x',
+      'http://[',
+      '{API}:99999/x',
+      'reward_redemptions?page=2',
+      'javascript:alert(1)',
+      `{API}/x?token=${encodeURIComponent(SANDBOX_TOKEN)}`,
+      `not a link ${LC_KEY}`,
+    ];
+    // Node requests `http://host//path` as it is, but nock's interceptor reads the `//path` as a
+    // host (and refuses it as a net connect), so a same-origin link whose path starts with `//`
+    // cannot be judged here.
+    const nockReadsAsHost = (text: string) => /^\s*\/\//.test(text);
+    const link = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.tuple(padding, fc.constantFrom(...LINKS), padding).map((p) => p.join('')),
+      },
+      { weight: 1, arbitrary: anyString.filter((text) => !nockReadsAsHost(text)) },
+    );
+    const deepJson = fc
+      .tuple(fc.constantFrom(65, 1_000, 20_000), fc.constantFrom(['{"a":', '}'], ['[', ']']))
+      .map(([depth, [open, close]]) => nested(depth, open, '1', close));
+    const jsonType = fc.constantFrom(
+      'application/json',
+      'text/plain',
+      'application/json; charset=utf-8',
+    );
+    const answers: fc.Arbitrary<Answer> = fc.oneof(
+      fc.tuple(link, jsonType).map(([next, type]) => ({
+        family: 'page' as const,
+        status: 200,
+        headers: { 'Content-Type': type },
+        body: JSON.stringify({ reward_redemptions: [], links: { next } }),
+        next,
+      })),
+      fc
+        .tuple(
+          fc.constantFrom(300, 301, 302, 303, 307, 308),
+          fc.option(
+            fc.constantFrom(
+              '{ELSEWHERE}/steal',
+              '/reward_redemptions?moved=1',
+              'http://[',
+              'mailto:admin@influitive.example',
+              `{ELSEWHERE}/x?token=${encodeURIComponent(SANDBOX_TOKEN)}`,
+            ),
+            { nil: undefined },
+          ),
+        )
+        .map(
+          ([status, location]): Answer => ({
+            family: 'redirect',
+            status,
+            headers: location === undefined ? {} : { Location: location },
+            body: '',
+          }),
+        ),
+      fc
+        .tuple(
+          fc.constantFrom(400, 401, 403, 404, 409, 422, 500, 502, 503),
+          fc.constantFrom('error', 'message', 'errors', 'detail'),
+          fc.oneof(echoText, fc.string(), json(2)),
+        )
+        .map(([status, field, words]) => ({
+          family: 'api-error' as const,
+          status,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ [field]: words }),
+        })),
+      fc
+        .tuple(
+          fc.constantFrom(403, 429),
+          fc.constantFrom('', '<html><body>Request blocked</body></html>', '{"status":403}'),
+          fc.option(fc.constantFrom('0', '30', 'soon', 'Sun, 22 Nov 2026 10:02:00 GMT'), {
+            nil: undefined,
+          }),
+        )
+        .map(
+          ([status, body, retryAfter]): Answer => ({
+            family: 'firewall',
+            status,
+            headers: retryAfter === undefined ? {} : { 'Retry-After': retryAfter },
+            body,
+          }),
+        ),
+      fc
+        .tuple(fc.constantFrom(200, 400, 403, 500), deepJson, fc.boolean())
+        .map(([status, deep, wrapped]) => ({
+          family: 'deep' as const,
+          status,
+          headers: { 'Content-Type': 'application/json' },
+          body: wrapped ? `{"error":${deep}}` : deep,
+        })),
+      fc
+        .tuple(fc.constantFrom(200, 400, 401, 404, 500), echoText)
+        .map(([status, body]) => ({ family: 'echo' as const, status, headers: {}, body })),
+    );
+
+    /** Where a paging link may lead: nowhere, the API's own origin, or refused (the contract). */
+    const linkVerdict = (next: string): 'none' | 'same-origin' | 'refused' => {
+      const link = fill(next).trim();
+      if (link === '') return 'none';
+      try {
+        const url = new URL(link.startsWith('/') ? `${api.url}${link}` : link);
+        return url.origin === new URL(api.url).origin ? 'same-origin' : 'refused';
+      } catch {
+        return 'refused';
+      }
+    };
+
+    /** The Zapier error each answer must end in; a page ends in a list (or a refused link). */
+    const expectedError = (generated: Answer): string | undefined => {
+      const { family, status, body } = generated;
+      if (family === 'redirect') return 'AppError';
+      if (family === 'firewall') return 'ThrottledError';
+      if (status === 401) return 'ExpiredAuthError';
+      if (status === 403 && family === 'api-error') return 'AppError';
+      if (status === 403) return 'ThrottledError';
+      if (family === 'echo' && status === 200) return 'AppError';
+      if (family === 'deep' || status >= 400) return 'AppError';
+      return body === '' ? 'AppError' : undefined;
+    };
+
+    it('follows no redirect and no foreign link, maps every answer to a Zapier error, and shows no secret', async () => {
+      const t0 = Date.now();
+      await fc.assert(
+        fc.asyncProperty(answers, fc.boolean(), async (generated, padded) => {
+          answer = generated;
+          requestsToApi = [];
+          requestsElsewhere = [];
+          const lines = rpc.logLines.length;
+          const outcome = await operationOutcome(POLL, {
+            authData: padded ? PADDED_AUTH_DATA : AUTH_DATA,
+            inputData: {},
+          });
+          expectNothingSecret(outcome, rpc.logLines.slice(lines));
+          expect(requestsElsewhere).toEqual([]);
+          const followed = requestsToApi.slice(1);
+          if (generated.family !== 'page') {
+            expect(followed).toEqual([]);
+            const name = outcome.kind === 'error' ? outcome.error.name : 'a list';
+            expect(name).toBe(expectedError(generated));
+            if (generated.family === 'redirect') {
+              expect(zapierErrorMessage(outcome.kind === 'error' ? outcome.error : '')).toMatch(
+                `with ${generated.status}, a redirect to `,
+              );
+            }
+            return;
+          }
+          const verdict = linkVerdict(generated.next ?? '');
+          if (verdict === 'same-origin') {
+            expect(outcome.kind).toBe('ok');
+          } else {
+            // Never followed; refusing it loudly or not needing it at all are both fine.
+            expect(followed).toEqual([]);
+            if (outcome.kind === 'error') {
+              expect(outcome.error.name).toBe('AppError');
+              expect(zapierErrorMessage(outcome.error)).toMatch(
+                /^Influitive returned a (paging link that is not a URL|link to )/,
+              );
+            }
+          }
+        }),
+        { seed: SEEDS.influitive_answers, numRuns: 250 },
+      );
+      durations['influitive answers'] = Date.now() - t0;
+    }, 120_000);
   });
 
   it('left no secret in any log line core streamed', () => {

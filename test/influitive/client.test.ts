@@ -258,3 +258,268 @@ describe('secrets', () => {
     }
   });
 });
+
+describe('secrets in other forms', () => {
+  // Pasted with whitespace around them; the token goes on the wire trimmed.
+  const SPECIAL_TOKEN = 'tok/"Sp+cial&=%\\9f2b8e1d7a4e3b';
+  const SPECIAL_KEY = 'lc<key>&"/+=%2F~9d1e3b6f';
+  const connection = {
+    api_token: `\t${SPECIAL_TOKEN}\n`,
+    org_id: authData.org_id,
+    loudcrowd_api_key: ` ${SPECIAL_KEY} `,
+  };
+  const formsOf = (secret: string) => [
+    ['as sent', secret],
+    ['URL-encoded', encodeURIComponent(secret)],
+    ['JSON-escaped', JSON.stringify(secret).slice(1, -1)],
+  ];
+  const forms = [
+    ...formsOf(SPECIAL_TOKEN).map(([how, text]) => [`the token ${how}`, text]),
+    ...formsOf(SPECIAL_KEY).map(([how, text]) => [`the LoudCrowd key ${how}`, text]),
+  ];
+
+  it.each(forms)(
+    'keeps %s out of the error and every log line when the API echoes it',
+    async (_form, text) => {
+      nock(API)
+        .get('/reward_redemptions')
+        .reply(400, `<p>Bad request. Authorization: Token ${text}</p>`);
+      const logs: string[] = [];
+      const error = await rejectionOf(
+        runOperation(POLL, makeBundle({ authData: connection }), undefined, logs),
+      );
+      expect(messageOf(error)).toBe(
+        'Influitive answered GET /reward_redemptions with 400: <p>Bad request. Authorization: Token [redacted]</p>.',
+      );
+      expect(logs.join('\n')).toMatch(/Unhandled error: AppError: .*Token \[redacted\]/);
+      for (const line of [error.message, String(error.stack), ...logs]) {
+        for (const [, form] of forms) {
+          expect(line).not.toContain(form);
+          expect(line).not.toContain(JSON.stringify(form).slice(1, -1));
+        }
+      }
+    },
+  );
+
+  it('sends the token trimmed', async () => {
+    const scope = nock(API, { reqheaders: { authorization: `Token ${SPECIAL_TOKEN}` } })
+      .get('/reward_redemptions')
+      .reply(200, lastPage);
+    await runOperation(POLL, makeBundle({ authData: connection }));
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it.each([
+    ['a valid URL', 'https://zapier:s3cr3t-pa55@api.influitive.com'],
+    ['a URL that is otherwise invalid', 'https://zapier:s3cr3t-pa55@api.influitive.com:99999'],
+    ['text with a password in it', 'api.influitive.com?password=s3cr3t-pa55@x'],
+  ])('refuses INFLUITIVE_API_URL with a password in %s without echoing it', async (_what, url) => {
+    process.env.INFLUITIVE_API_URL = url;
+    const scope = nock(API).get(/.*/).reply(200, lastPage);
+    const logs: string[] = [];
+    const error = await rejectionOf(runOperation(POLL, makeBundle(), undefined, logs));
+    expect(messageOf(error)).toMatch(
+      /^INFLUITIVE_API_URL (must not carry a user name or password|is not a URL)/,
+    );
+    expect([error.message, String(error.stack), ...logs].join('\n')).not.toContain('s3cr3t-pa55');
+    expect(scope.isDone()).toBe(false);
+  });
+});
+
+describe('redirects', () => {
+  const FULFILL = 'creates.fulfill_reward_redemption.operation.perform';
+  type Seen = { method?: string; url?: string; headers: Record<string, unknown> };
+
+  /** The API on one loopback port answering with `status`, and where it points on another port. */
+  const withRedirect = async (
+    status: number,
+    location: (elsewhere: string, api: string) => string | undefined,
+    run: (seenElsewhere: Seen[], seenByApi: Seen[], elsewhere: string) => Promise<void>,
+  ) => {
+    const seenElsewhere: Seen[] = [];
+    const seenByApi: Seen[] = [];
+    const elsewhere = await startLoopbackServer((req, res) => {
+      seenElsewhere.push({ method: req.method, url: req.url, headers: req.headers });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(lastPage));
+    });
+    let apiUrl = '';
+    const api = await startLoopbackServer((req, res) => {
+      seenByApi.push({ method: req.method, url: req.url, headers: req.headers });
+      const target = location(elsewhere.url, apiUrl);
+      res.writeHead(status, target === undefined ? {} : { Location: target }).end();
+    });
+    apiUrl = api.url;
+    process.env.INFLUITIVE_API_URL = api.url;
+    try {
+      await run(seenElsewhere, seenByApi, elsewhere.url);
+    } finally {
+      await Promise.all([api.close(), elsewhere.close()]);
+    }
+  };
+
+  it.each([301, 302, 303, 307, 308])(
+    'does not follow a %i on a list: nothing reaches the other port and its body is not taken as the list',
+    async (status) => {
+      await withRedirect(
+        status,
+        (elsewhere) => `${elsewhere}/steal?from=influitive`,
+        async (seenElsewhere, seenByApi, elsewhere) => {
+          const error = await rejectionOf(runOperation(POLL, makeBundle()));
+          expect(error.name).toBe('AppError');
+          expect(messageOf(error)).toBe(
+            `Influitive answered GET /reward_redemptions with ${status}, a redirect to ${elsewhere}. Redirects are not followed, so the API token stays with Influitive and nothing is reported done that was not. If INFLUITIVE_API_URL is set, point it at the API itself; otherwise ask support@influitive.com whether the API moved.`,
+          );
+          expect(seenByApi).toHaveLength(1);
+          expect(seenElsewhere).toEqual([]);
+        },
+      );
+    },
+  );
+
+  it('does not report a decision answered with 302 as fulfilled, and sends nothing on', async () => {
+    await withRedirect(
+      302,
+      (elsewhere) => `${elsewhere}/ok`,
+      async (seenElsewhere, seenByApi, elsewhere) => {
+        const error = await rejectionOf(
+          runOperation(FULFILL, makeBundle({ inputData: { redemption_id: '48213' } })),
+        );
+        expect(messageOf(error)).toMatch(
+          new RegExp(
+            `^Influitive answered POST /reward_redemptions/48213/decision/fulfill with 302, a redirect to ${elsewhere}\\.`,
+          ),
+        );
+        expect(seenByApi.map((seen) => seen.method)).toEqual(['POST']);
+        expect(seenElsewhere).toEqual([]);
+      },
+    );
+  });
+
+  it('does not follow a redirect within the API either, and says where it pointed', async () => {
+    await withRedirect(
+      307,
+      () => '/reward_redemptions?moved=1',
+      async (_elsewhere, seenByApi) => {
+        const error = await rejectionOf(runOperation(POLL, makeBundle()));
+        expect(messageOf(error)).toMatch(
+          new RegExp(`with 307, a redirect to ${process.env.INFLUITIVE_API_URL}\\. `),
+        );
+        expect(seenByApi.map((seen) => seen.url)).toEqual(['/reward_redemptions']);
+      },
+    );
+  });
+
+  it.each<[string, string | undefined, string]>([
+    ['no Location', undefined, 'no Location'],
+    ['a Location that is not HTTP', 'mailto:admin@influitive.example', 'a mailto: location'],
+    ['a Location that is not a URL', 'http://[', 'an invalid Location'],
+  ])('names a redirect with %s', async (_what, location, named) => {
+    await withRedirect(
+      302,
+      () => location,
+      async () => {
+        const error = await rejectionOf(runOperation(POLL, makeBundle()));
+        expect(messageOf(error)).toMatch(`with 302, a redirect to ${named}. `);
+      },
+    );
+  });
+});
+
+describe('paging links', () => {
+  const NEXT = `${API}/reward_redemptions?page=2`;
+
+  it('follows a links.next with whitespace around it as the trimmed link', async () => {
+    const scope = nock(API)
+      .get('/reward_redemptions')
+      .reply(200, { ...page1, links: { next: ` \t${NEXT}\n` } })
+      .get('/reward_redemptions')
+      .query({ page: '2' })
+      .reply(200, { reward_redemptions: [{ id: 48190 }], links: { next: null } });
+    const results = (await runOperation(POLL, makeBundle())) as { id: string }[];
+    expect(results.map((r) => r.id).sort()).toEqual(['48190', '48213', '48214']);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('still refuses a foreign link with whitespace around it', async () => {
+    nock(API)
+      .get('/reward_redemptions')
+      .reply(200, { ...page1, links: { next: '\n https://evil.example/reward_redemptions ' } });
+    const error = await rejectionOf(runOperation(POLL, makeBundle()));
+    expect(messageOf(error)).toMatch(/link to https:\/\/evil\.example.*not followed/);
+  });
+
+  it.each([
+    `${API}:99999/reward_redemptions`,
+    'http://[',
+    'reward_redemptions?page=2',
+    `page 2 of ${TOKEN}`,
+  ])(
+    'names a links.next that is not a URL (%s) instead of failing with a TypeError',
+    async (next) => {
+      nock(API)
+        .get('/reward_redemptions')
+        .reply(200, { ...page1, links: { next } });
+      const error = await rejectionOf(runOperation(POLL, makeBundle()));
+      expect(error.name).toBe('AppError');
+      expect(messageOf(error)).toMatch(
+        /^Influitive returned a paging link that is not a URL \(".+"\); it was not followed/,
+      );
+      expect(error.message).not.toContain(TOKEN);
+    },
+  );
+});
+
+describe('403', () => {
+  it("is a permission error with the API's words when the body is the API's JSON error", async () => {
+    nock(API).get('/reward_redemptions').reply(
+      403,
+      { error: 'You are not authorized to access this resource' },
+      {
+        'X-Request-Id': 'req-9c1d',
+      },
+    );
+    const error = await rejectionOf(runOperation(POLL, makeBundle()));
+    expect(error.name).toBe('AppError');
+    expect(JSON.parse(error.message)).toMatchObject({
+      message: expect.stringMatching(
+        /^Influitive refused GET \/reward_redemptions with 403 \(request id req-9c1d\): You are not authorized to access this resource\. This is a permission problem, not the rate limit.*Integrations → Influitive API → Manage/,
+      ),
+      code: 'influitive_forbidden',
+      status: 403,
+    });
+  });
+
+  it.each([
+    ['an empty body', ''],
+    ['a JSON body that is no API error', '{"status":403}'],
+  ])("stays the firewall's throttle for %s", async (_what, body) => {
+    nock(API).get('/reward_redemptions').reply(403, body);
+    const error = await rejectionOf(runOperation(POLL, makeBundle()));
+    expect(error.name).toBe('ThrottledError');
+  });
+});
+
+describe('JSON nested too deep', () => {
+  const deep = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+
+  it('refuses a page nested 20,000 levels deep with a clear error, not a RangeError', async () => {
+    nock(API)
+      .get('/reward_redemptions')
+      .reply(200, `{"reward_redemptions":[{"id":48213,"extra":${deep(20_000)}}]}`);
+    const error = await rejectionOf(runOperation(POLL, makeBundle()));
+    expect(error.name).toBe('AppError');
+    expect(messageOf(error)).toMatch(
+      /^Influitive answered GET \/reward_redemptions with 200 and JSON nested more than 64 levels deep/,
+    );
+  });
+
+  it('quotes an error body nested 20,000 levels deep as text, not a RangeError', async () => {
+    nock(API)
+      .get('/reward_redemptions')
+      .reply(400, `{"error":${deep(20_000)}}`);
+    const error = await rejectionOf(runOperation(POLL, makeBundle()));
+    expect(messageOf(error)).toMatch(
+      /^Influitive answered GET \/reward_redemptions with 400: \{"error":\[\[\[/,
+    );
+  });
+});

@@ -76,9 +76,33 @@ describe('normalizeRedemption', () => {
     expect(normalizeRedemption({ id: 5, ...fields }).metadata).toEqual({ sku: 'HOOD-M' });
   });
 
-  it('treats unreadable metadata as empty rather than failing', () => {
-    expect(normalizeMetadata('not json')).toEqual({});
-    expect(normalizeMetadata(42)).toEqual({});
+  it('says metadata it cannot read is unreadable rather than failing', () => {
+    expect(normalizeMetadata('not json')).toBeUndefined();
+    expect(normalizeMetadata(42)).toBeUndefined();
+  });
+
+  it('keeps metadata it cannot read as it was sent, beside an empty metadata object', () => {
+    expect(normalizeRedemption({ id: 5, metadata: 'SKU AMZN-US-25' })).toMatchObject({
+      metadata: {},
+      metadata_original: 'SKU AMZN-US-25',
+    });
+    // Anywhere but `metadata` itself, the source field is kept in place.
+    const elsewhere = normalizeRedemption({ id: 5, reward_metadata: 'SKU AMZN-US-25' });
+    expect(elsewhere).toMatchObject({ metadata: {}, reward_metadata: 'SKU AMZN-US-25' });
+    expect(elsewhere).not.toHaveProperty('metadata_original');
+  });
+
+  it('reads a JSON string nested 64 levels deep, and keeps deeper ones as text without a RangeError', () => {
+    const nestedIn = (depth: number) =>
+      `${'{"a":'.repeat(depth - 1)}{"sku":"HOOD-M"}${'}'.repeat(depth - 1)}`;
+    expect(normalizeRedemption({ id: 5, metadata: nestedIn(64) }).metadata).toHaveProperty('a');
+    for (const depth of [65, 20_000]) {
+      const text = nestedIn(depth);
+      const result = normalizeRedemption({ id: 5, metadata: text });
+      expect(result.metadata).toEqual({});
+      expect(result.metadata_original).toBe(text);
+      expect(() => JSON.stringify(result)).not.toThrow();
+    }
   });
 
   it('refers to a member embedded only by id, and falls back to the bare id when not side-loaded', () => {

@@ -111,15 +111,22 @@ describe('verifyLoudCrowdKey', () => {
     ['no LoudCrowd key', { api_token: TOKEN, org_id: ORG_ID }],
     ['a blank LoudCrowd key', { ...authData, loudcrowd_api_key: '  ' }],
   ])(
-    'fails closed for a connection with %s, telling the user to add one',
+    'fails closed for a connection with %s with a visible error (a set-up mistake, not a halt)',
     async (_what, connection) => {
       const error = await rejectionOf(
         deliver({ authData: connection, headers: { 'Http-X-Api-Key': LOUDCROWD_KEY } }),
       );
-      expect(messageOf(error)).toMatch(
-        /^This connection has no LoudCrowd API Key.*Reconnect and add a LoudCrowd API Key/,
-      );
-      expectHaltWithoutSecrets(error, TOKEN);
+      expect(error.name).toBe('AppError');
+      expect(JSON.parse(error.message)).toMatchObject({
+        message: expect.stringMatching(
+          /^This connection has no LoudCrowd API Key.*Reconnect and add a LoudCrowd API Key/,
+        ),
+        code: 'missing_loudcrowd_key',
+      });
+      expect(error.message).not.toMatch(/What happened|rawRequest|Http-X-Api-Key/);
+      expect(error.message).not.toContain(TOKEN);
+      expect(error.message).not.toContain(LOUDCROWD_KEY);
+      expect(claimedKeys()).toEqual([]);
     },
   );
 

@@ -7,7 +7,7 @@ import {
   THIRTY_DAYS_SECONDS,
 } from '../../shared/dedupe';
 import { haltDelivery as halt, readHookBody, withoutRequestDump } from '../../shared/hook-request';
-import { excerpt, secretsOf } from '../../shared/secrets';
+import { excerpt, scrubSecrets, secretsOf } from '../../shared/secrets';
 import type { Bundle, ZObject } from '../../shared/types';
 import {
   type LoudCrowdDelivery,
@@ -47,7 +47,12 @@ const readEvents = (z: ZObject, bundle: Bundle): LoudCrowdRewardEvent[] => {
     );
   }
   // The valid events of a mixed batch still reward their ambassadors; the rest are logged.
-  if (rejected.length > 0) z.console.log(`Skipped LoudCrowd events: ${listed(rejected)}.`);
+  if (rejected.length > 0) {
+    // The reasons quote sender-chosen field names, which may hold a secret.
+    z.console.log(
+      scrubSecrets(`Skipped LoudCrowd events: ${listed(rejected)}.`, secretsOf(bundle)),
+    );
+  }
   return events;
 };
 

@@ -63,12 +63,6 @@ describe('fulfill_reward_redemption', () => {
     expect(result).toMatchObject({ response: { body: 'ok' } });
   });
 
-  it('url-encodes a uuid id', async () => {
-    const scope = nock(API).post('/reward_redemptions/a%2Fb/decision/fulfill').reply(200, {});
-    await runOperation(FULFILL, makeBundle({ inputData: { redemption_id: 'a/b' } }));
-    expect(scope.isDone()).toBe(true);
-  });
-
   it('says the redemption was not found on 404', async () => {
     nock(API).post('/reward_redemptions/99999/decision/fulfill').reply(404, { error: 'Not found' });
     const error = await rejectionOf(
@@ -198,5 +192,42 @@ describe('refuse_reward_redemption', () => {
       makeBundle({ inputData: { redemption_id: '48214', message: 'Out of stock' } }),
     );
     expect(result).toMatchObject({ decision: 'refused', already_decided: true });
+  });
+});
+
+describe('redemption ids in the path', () => {
+  it.each([
+    ['..', '..', 'contains "."'],
+    ['.', '.', 'contains "."'],
+    ['a dot-segment before an id', '../48213', 'contains "."'],
+    ['a path', '48213/../../members/me', 'contains "/"'],
+    ['an encoded dot-segment', '%2e%2e', 'contains "%"'],
+    ['a query', '48213?admin=1', 'contains "?"'],
+    ['a fragment', '48213#x', 'contains "#"'],
+    ['a space', '482 13', 'contains " "'],
+    ['a decimal number', 4.5, 'contains "."'],
+    ['101 characters', 'x'.repeat(101), 'is 101 characters long'],
+  ])('refuses %s before any request', async (_what, id, why) => {
+    const scope = nock(API).post(/.*/).reply(200, {});
+    const error = await rejectionOf(
+      runOperation(FULFILL, makeBundle({ inputData: { redemption_id: id } })),
+    );
+    expect(error.name).toBe('AppError');
+    expect(JSON.parse(error.message)).toMatchObject({
+      message: `The Reward Redemption ${why}, so it cannot be an Influitive id (digits, a uuid, or letters, digits, - and _). Map the id from an Influitive trigger or search rather than typing it.`,
+      code: 'invalid_influitive_id',
+      status: 400,
+    });
+    expect(scope.isDone()).toBe(false);
+  });
+
+  it.each([
+    ['digits', 48213, '48213'],
+    ['a uuid', 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b', 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b'],
+    ['a plain token', ' rr_9Kx-2 ', 'rr_9Kx-2'],
+  ])('accepts %s and posts to exactly its path', async (_what, id, inPath) => {
+    const scope = nock(API).post(`/reward_redemptions/${inPath}/decision/fulfill`).reply(204);
+    await runOperation(FULFILL, makeBundle({ inputData: { redemption_id: id } }));
+    expect(scope.isDone()).toBe(true);
   });
 });

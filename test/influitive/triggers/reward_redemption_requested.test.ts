@@ -122,6 +122,17 @@ describe('reward_redemption_requested', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it('triggers on Reward Metadata given as a JSON string nested 20,000 levels deep, keeping the text', async () => {
+    const metadata = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+    const bundle = hookBundle(
+      { reward_redemption: { ...delivery.reward_redemption, metadata } },
+      { inputData: { verify_with_api: false } },
+    );
+    const results = (await runOperation(HOOK, bundle, rpc.url)) as Out[];
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ id: '48213', metadata: {}, metadata_original: metadata });
+  });
+
   it('halts a repeated delivery of the same redemption on this connection when Zapier names no Zap', async () => {
     nock(API).get('/reward_redemptions').twice().reply(200, onePage);
     await runOperation(HOOK, hookBundle(delivery), rpc.url);

@@ -394,3 +394,42 @@ describe('loudcrowd_reward_event repeats, per Zap', () => {
     expect(rpc.calls.filter((call) => call.method === 'zcache_set')).toHaveLength(0);
   });
 });
+
+describe('loudcrowd_reward_event with secrets stored with whitespace, in other forms', () => {
+  const KEY = 'lc<key>&"/+=%2F~9d1e3b6f';
+  const stored = { api_token: `\t${TOKEN}\n`, org_id: 'org-1', loudcrowd_api_key: ` ${KEY}\n` };
+  const forms = [KEY, encodeURIComponent(KEY), JSON.stringify(KEY).slice(1, -1), TOKEN];
+  const expectNoForm = (texts: readonly string[]) => {
+    for (const text of texts) for (const form of forms) expect(text).not.toContain(form);
+  };
+
+  test('a skipped event whose fields name the key in any form is logged scrubbed', async () => {
+    const skipped = Object.fromEntries(forms.map((form, index) => [form, index]));
+    const logs: string[] = [];
+    const bundle = hookBundle([skipped, batch[1]], {
+      headers: { 'Http-X-Api-Key': KEY },
+      authData: stored,
+    });
+    const items = (await runOperation(PERFORM, bundle, rpc.url, logs)) as Item[];
+    expect(items.map((item) => item.id)).toEqual(['RWD-Q4M7N9X3']);
+    const skippedLine = logs.find((line) => line.includes('Skipped LoudCrowd events'));
+    expect(skippedLine).toContain('event 1 has no lcId (its fields: [redacted], [redacted]');
+    expectNoForm([...logs, ...rpc.logLines]);
+  });
+
+  test('a halt quoting the key in any form is scrubbed', async () => {
+    const body = Object.fromEntries(forms.map((form, index) => [form, index]));
+    const logs: string[] = [];
+    const error = await rejectionOf(
+      runOperation(
+        PERFORM,
+        hookBundle(body, { headers: { 'Http-X-Api-Key': KEY }, authData: stored }),
+        rpc.url,
+        logs,
+      ),
+    );
+    expect(error.name).toBe('HaltedError');
+    expect(error.message).toContain('(its fields: [redacted], [redacted], [redacted], [redacted])');
+    expectNoForm([error.message, ...logs, ...rpc.logLines]);
+  });
+});
