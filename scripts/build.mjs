@@ -18,4 +18,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
   // The local sandbox (`npm start`); it loads the app through the root index.js at run time.
   build({ ...common, entryPoints: ['sandbox/cli.ts'], outfile: 'dist/sandbox.js' }),
+  // `npm run doctor`: checks a real hub with the app's own client and normaliser.
+  build({ ...common, entryPoints: ['scripts/doctor/cli.ts'], outfile: 'dist/doctor.js' }),
 ]);
