@@ -94,7 +94,16 @@ export const guardedZ = (z: ZObject, requests: RequestMade[], bodies: string[]):
     requests.push(made);
     const response = await send(...args);
     made.status = response.status;
-    bodies.push(response.content ?? '');
+    // The app's client asks for the raw response and reads its text once: read it here, keep a
+    // copy, and hand the same text on.
+    const reader = (response as { text?: () => Promise<string> }).text;
+    if (typeof reader === 'function') {
+      const text = await reader.call(response);
+      bodies.push(text);
+      Object.defineProperty(response, 'text', { value: async () => text });
+    } else {
+      bodies.push(response.content ?? '');
+    }
     return response;
   };
   return { ...z, request: request as unknown as RequestFn };
