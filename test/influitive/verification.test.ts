@@ -10,6 +10,7 @@ import {
   startInfluitiveSandbox,
 } from '../../sandbox';
 import { MAX_REQUESTS_PER_RUN } from '../../src/influitive/pending-redemptions';
+import { DEFAULT_RECHECK_GAPS_MS, recheckGaps } from '../../src/influitive/verify-pending';
 import { hookBundle, makeBundle } from '../helpers/bundle';
 import { testClock } from '../helpers/clock';
 import { messageOf, rejectionOf } from '../helpers/errors';
@@ -195,6 +196,88 @@ describe.each<Order>(['newest_first', 'oldest_first'])('listed %s', (order) => {
     }
     expect(seen.flat()).toContain(String(id));
     expect(seen.length).toBe(order === 'newest_first' ? 1 : 4);
+  });
+});
+
+describe('when the list or the cache misbehave', () => {
+  it("reads directly, within the same cap, when Zapier's cache is down", async () => {
+    const hub = await hubWith('oldest_first', 30);
+    rpc.mode = 'down';
+    const id = requestReward(hub);
+    await expect(deliver(id)).resolves.toMatchObject([{ id: String(id) }]);
+    const error = await rejectionOf(deliver(99_999_999));
+    expect(error.name).toBe('HaltedError');
+    // Two pages, 7 checks, no layout to share: 2 + 2 + 7 × 2 at most.
+    expect(listRequests(hub)).toBeLessThanOrEqual(2 + 7 * 2);
+  });
+
+  it('steps back from a tail that moved when older redemptions were decided', async () => {
+    const hub = await hubWith('oldest_first', 300);
+    const first = requestReward(hub);
+    await expect(deliver(first)).resolves.toHaveLength(1);
+    // 30 of the oldest are fulfilled: every page shifts and the known last page is now empty.
+    for (const record of hub.redemptions('pending').slice(-30)) {
+      await fetch(`${hub.url}/reward_redemptions/${record.id}/decision/fulfill`, {
+        method: 'POST',
+        headers: { Authorization: `Token ${SANDBOX_TOKEN}`, X_ORG_ID: SANDBOX_ORG_ID },
+      });
+    }
+    const before = listRequests(hub);
+    const id = requestReward(hub);
+    await expect(deliver(id)).resolves.toMatchObject([{ id: String(id) }]);
+    expect(listRequests(hub) - before).toBeLessThanOrEqual(4);
+  });
+
+  it('waits at most 8 s for a walk lock a crashed run left behind, then walks itself', async () => {
+    const hub = await hubWith('newest_first', 30);
+    await runOperation(
+      HOOK,
+      hookBundle({ reward_redemption: { id: requestReward(hub) } }, { authData, zapId: 'warm' }),
+      rpc.url,
+    );
+    rpc.reset();
+    // The lock of a run that never finished, as the cache still holds it.
+    rpc.store.set(
+      FakeZapierRpc.scopedKey('influitive-pending-walk', ['auth'], {
+        userId: 'user-1',
+        authId: 'auth-1',
+      }),
+      {
+        value: '{"at":0}',
+        expiresAt: undefined,
+      },
+    );
+    const started = testClock.now();
+    const id = requestReward(hub);
+    await expect(deliver(id)).resolves.toMatchObject([{ id: String(id) }]);
+    expect(testClock.now() - started - 1_000).toBeGreaterThanOrEqual(8_000);
+    expect(testClock.now() - started).toBeLessThan(12_000);
+  });
+
+  it('calls an unknown id on a list too long for one run "could not tell", cheaply', async () => {
+    const hub = await hubWith('oldest_first', 1_100);
+    const id = requestReward(hub);
+    await rejectionOf(deliver(id));
+    await expect(deliver(id)).resolves.toHaveLength(1);
+    const before = listRequests(hub);
+    const error = await rejectionOf(deliver(99_999_999));
+    expect(error.name).not.toBe('HaltedError');
+    expect(messageOf(error)).toMatch(/^Could not tell whether reward redemption 99999999/);
+    // Only the tail is read at each of the 7 checks; the 45 pages are never walked again.
+    expect(listRequests(hub) - before).toBeLessThanOrEqual(7 * 2);
+  });
+});
+
+describe('the re-check schedule', () => {
+  it('spreads seven checks over 22.5 s by default, and takes shorter gaps from the environment', () => {
+    expect(recheckGaps()).toEqual(DEFAULT_RECHECK_GAPS_MS);
+    expect(DEFAULT_RECHECK_GAPS_MS.reduce((sum, gap) => sum + gap, 0)).toBe(22_500);
+    process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS = '100, x, -1,200';
+    try {
+      expect(recheckGaps()).toEqual([100, 200]);
+    } finally {
+      delete process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS;
+    }
   });
 });
 
