@@ -362,8 +362,7 @@ export const growingEndKnown = (layout: PendingLayout): boolean =>
 
 /** A layout complete enough that an id missing from it, and from its growing end, was not pending. */
 export const canProveAbsence = (layout: PendingLayout | undefined): layout is PendingLayout =>
-  layout !== undefined &&
-  layout.complete &&
+  layout?.complete === true &&
   layout.provenAt !== null &&
   layout.order !== 'unknown' &&
   clock().now() - layout.provenAt < LAYOUT_TTL_SECONDS * 1000;

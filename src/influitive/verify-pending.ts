@@ -8,13 +8,13 @@
  *   error that says what happened, so a genuine reward is never lost without a word.
  */
 
-import { clock } from '../shared/deadline';
-import { idString } from '../shared/types';
+import { clock, MIN_REQUEST_MS } from '../shared/deadline';
 import { detectListOrder } from './list-order';
 import {
   canProveAbsence,
   FIRST_PAGE,
   growingEndKnown,
+  idsOf,
   isStillPending,
   MAX_REQUESTS_PER_RUN,
   type PendingReader,
@@ -40,19 +40,15 @@ export const recheckGaps = (): number[] => {
 };
 
 export type Verdict =
-  | { kind: 'confirmed'; redemption: RewardRedemption; checks: number; requests: number }
-  | { kind: 'decided'; redemption: RewardRedemption; checks: number; requests: number }
-  | { kind: 'absent'; checks: number; requests: number; seconds: number }
-  | { kind: 'unknown'; reason: 'requests' | 'deadline'; checks: number; requests: number };
+  | { kind: 'confirmed' | 'decided'; redemption: RewardRedemption; checks: number }
+  | { kind: 'absent'; checks: number; seconds: number }
+  | { kind: 'unknown'; reason: 'requests' | 'deadline'; checks: number };
 
 type Check =
   | { kind: 'retry' }
   | { kind: 'found'; redemption: RewardRedemption }
   | { kind: 'absent' }
   | { kind: 'unknown'; reason: 'requests' | 'deadline' };
-
-const idsOfDelivered = (delivered: RewardRedemption): Set<string> =>
-  new Set([delivered.id, idString(delivered.uuid)].filter((id): id is string => Boolean(id)));
 
 /**
  * One look: the page the layout says holds the id (and its neighbours, as pages shift), then the
@@ -62,8 +58,7 @@ const checkOnce = async (
   reader: PendingReader,
   wanted: Set<string>,
   matches: (redemption: RewardRedemption) => boolean,
-  runStartedAt: number,
-  retries: number,
+  mayWaitForOthers: boolean,
 ): Promise<Check> => {
   const layout = await reader.reloadLayout();
   const knownAt = layout
@@ -85,7 +80,7 @@ const checkOnce = async (
     const shared =
       proven &&
       layout.grownAt !== null &&
-      layout.grownAt >= runStartedAt &&
+      layout.grownAt >= reader.deadline.startedAt &&
       clock().now() - layout.grownAt < SHARE_WINDOW_MS;
     // Another run read the growing end since this delivery arrived, and the id was not there.
     if (shared) return { kind: 'absent' };
@@ -105,7 +100,7 @@ const checkOnce = async (
   // An unfinished walk of a long list continues where an earlier run stopped.
   const resume = layout && !layout.complete && layout.resumeUrl ? layout.resumeUrl : null;
   // A burst of deliveries walks the list once: the others use what that walk found.
-  if (retries > 0 && (await reader.awaitOthersWalk()) === 'theirs') return { kind: 'retry' };
+  if (mayWaitForOthers && (await reader.awaitOthersWalk()) === 'theirs') return { kind: 'retry' };
   let walk: WalkResult;
   try {
     walk = await reader.walk(resume ?? FIRST_PAGE, {
@@ -134,34 +129,31 @@ export const verifyPending = async (
   reader: PendingReader,
   delivered: RewardRedemption,
 ): Promise<Verdict> => {
-  const wanted = idsOfDelivered(delivered);
-  const matches = (r: RewardRedemption) =>
-    wanted.has(r.id) || (idString(r.uuid) !== undefined && wanted.has(idString(r.uuid) ?? ''));
-  const runStartedAt = reader.deadline.startedAt;
+  const wanted = new Set(idsOf(delivered));
+  const matches = (r: RewardRedemption) => idsOf(r).some((id) => wanted.has(id));
   let last: Check | undefined;
   let checks = 0;
   let at = 0;
   for (const gap of [0, ...recheckGaps()]) {
     at += gap;
     // A check that could not finish before the deadline is not started.
-    if (at > 0 && at > reader.deadline.budgetMs - 2 * 1_000) break;
+    if (at > 0 && at > reader.deadline.budgetMs - 2 * MIN_REQUEST_MS) break;
     await reader.deadline.waitUntil(at);
     if (reader.blocked()) break;
-    last = await checkOnce(reader, wanted, matches, runStartedAt, 1);
+    last = await checkOnce(reader, wanted, matches, true);
     // Another run walked the list meanwhile: look again with what it found, once.
-    if (last.kind === 'retry') last = await checkOnce(reader, wanted, matches, runStartedAt, 0);
+    if (last.kind === 'retry') last = await checkOnce(reader, wanted, matches, false);
     checks += 1;
     if (last.kind === 'found') {
       const { redemption } = last;
       const kind = isStillPending(redemption) ? 'confirmed' : 'decided';
-      return { kind, redemption, checks, requests: reader.requests };
+      return { kind, redemption, checks };
     }
   }
   if (last?.kind === 'absent') {
     return {
       kind: 'absent',
       checks,
-      requests: reader.requests,
       seconds: Math.round(reader.deadline.elapsedMs() / 1000),
     };
   }
@@ -169,7 +161,6 @@ export const verifyPending = async (
     kind: 'unknown',
     reason: last?.kind === 'unknown' ? last.reason : (reader.blocked() ?? 'deadline'),
     checks,
-    requests: reader.requests,
   };
 };
 
