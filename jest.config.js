@@ -7,6 +7,8 @@ module.exports = {
     // Type-checking is `npm run typecheck`; jest only transpiles, which keeps the suite fast.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
+  // Builds dist/ once per run: suites that load the built app must test the current src/.
+  globalSetup: '<rootDir>/test/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/test/setup-env.ts'],
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary', 'text'],
