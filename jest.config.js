@@ -15,5 +15,8 @@ module.exports = {
   coverageThreshold: {
     global: { lines: 90, branches: 90 },
   },
+  // Jest's default is one worker per core but one (a single worker on a 2-core machine); the suites
+  // wait on loopback servers and child processes a good part of the time, so two overlap well.
+  maxWorkers: 2,
   testTimeout: 20000,
 };
