@@ -124,12 +124,14 @@ const zapierBuild = () => {
 };
 
 const main = async () => {
+  // A failed run must not leave an older zip behind for `zapier-platform upload` to send.
+  for (const zip of ['build.zip', 'source.zip']) rmSync(join(BUILD_DIR, zip), { force: true });
   const packages = await stage();
   zapierBuild();
   mkdirSync(BUILD_DIR, { recursive: true });
   renameSync(join(STAGE, 'build', 'build.zip'), join(BUILD_DIR, 'build.zip'));
-  const cli = createRequire(CLI);
-  const { makeSourceZip } = cli('../utils/build.js');
+  // The helper the CLI's in-place build uses for source.zip (the CLI is pinned to one version).
+  const { makeSourceZip } = createRequire(CLI)('../utils/build.js');
   await makeSourceZip(ROOT, join(BUILD_DIR, 'source.zip'));
   rmSync(STAGE, { recursive: true, force: true });
   console.log(
