@@ -1,7 +1,7 @@
 /**
  * Build size: build/build.zip of the app against the build.zip of a minimal core-19 app (one
  * trivial hook trigger), both from `zapier-platform build --skip-validation --skip-dep-install`
- * (the project's `npm run zapier-build`), offline.
+ * (the CLI's in-place build, not `npm run package`'s staged one), offline.
  *
  * The minimal app is generated in bench/dist/minimal-app/ (git-ignored, outside lint, removed afterwards). Its
  * node_modules is a hard-linked copy of the project's, not a symlink: the CLI's file walk does not
@@ -197,7 +197,7 @@ const buildMinimalApp = (): ZipBreakdown => {
 
 export const measureBuildSize = (log: (line: string) => void): BuildSizeResult => {
   const method =
-    "`zapier-platform build --skip-validation --skip-dep-install` (npm run zapier-build) for the app and for a generated minimal core-19 app (one trivial hook trigger) whose node_modules is a hard-linked copy of the project's; bytes of build/build.zip and of its entries (compressed) from the zip central directory.";
+    "`zapier-platform build --skip-validation --skip-dep-install` in place for the app and for a generated minimal core-19 app (one trivial hook trigger) whose node_modules is a hard-linked copy of the project's; bytes of build/build.zip and of its entries (compressed) from the zip central directory.";
   let app: ZipBreakdown | null = null;
   let minimal: ZipBreakdown | null = null;
   const errors: string[] = [];

@@ -29,7 +29,11 @@ export interface SandboxEnvironment {
  * pointed at the sandbox through INFLUITIVE_API_URL, as `zapier-platform invoke` would be.
  */
 export const startSandboxEnvironment = async (
-  options: { influitive?: Parameters<typeof startInfluitiveSandbox>[0] } = {},
+  options: {
+    influitive?: Parameters<typeof startInfluitiveSandbox>[0];
+    /** The app to run (e.g. the one inside build/build.zip); by default the root index.js. */
+    handler?: LambdaHandler;
+  } = {},
 ): Promise<SandboxEnvironment> => {
   const [influitive, vendor, rpc] = await Promise.all([
     startInfluitiveSandbox(options.influitive),
@@ -45,7 +49,7 @@ export const startSandboxEnvironment = async (
     org_id: SANDBOX_ORG_ID,
     loudcrowd_api_key: SANDBOX_LOUDCROWD_KEY,
   };
-  const handler = productionHandler();
+  const handler = options.handler ?? productionHandler();
   const gateway = await startHookGateway({ handler, rpc, authData });
   return {
     influitive,

@@ -1,5 +1,5 @@
 /**
- * A local Influitive AdvocateHub API on 127.0.0.1 that follows /work/shared/docs/influitive-api.md:
+ * A local Influitive AdvocateHub API on 127.0.0.1 that follows Influitive's documented API:
  * `Token` auth plus the `X_ORG_ID` header (401 with an empty text/plain body otherwise), pending
  * redemptions paged by `links.next` full URLs with side-loaded `contacts`, fulfill/refuse decisions,
  * and the WAF rate limit of 200 requests per IP in any 5 minutes. Tests and the demo drive it through

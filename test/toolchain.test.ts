@@ -1,12 +1,62 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
+const readJson = (path: string): unknown => JSON.parse(readFileSync(join(ROOT, path), 'utf8'));
+
+interface PackageJson {
+  scripts: Record<string, string>;
+  allowScripts?: Record<string, boolean>;
+}
+interface LockEntry {
+  version?: string;
+  hasInstallScript?: boolean;
+}
+const pkg = readJson('package.json') as PackageJson;
+const lock = readJson('package-lock.json') as { packages: Record<string, LockEntry> };
+
+/** The package name of a lock path: `node_modules/a/node_modules/@s/b` → `@s/b`. */
+const nameOf = (lockPath: string): string => lockPath.split('node_modules/').at(-1) ?? lockPath;
 
 describe('toolchain', () => {
-  it('runs on Node 22, as Zapier does, from the node package the install provides', () => {
+  it('runs on Node 22, as Zapier does', () => {
     expect(process.versions.node.split('.')[0]).toBe('22');
-    expect(process.execPath).toBe(join(ROOT, 'node_modules', 'node', 'bin', 'node'));
+  });
+
+  it("provides Node 22 through the install's node package, whatever Node the machine has", () => {
+    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'node'), ['--version'], {
+      encoding: 'utf8',
+    });
+    expect(run.stdout.trim()).toMatch(/^v22\.\d+\.\d+$/);
+  });
+
+  it('approves in allowScripts every installed package that has an install script', () => {
+    const withScripts = Object.entries(lock.packages)
+      .filter(([path, entry]) => path.startsWith('node_modules/') && entry.hasInstallScript)
+      .map(([path, entry]) => ({ name: nameOf(path), version: entry.version }));
+    // node provides Node 22; esbuild the bundler; unrs-resolver jest's resolver.
+    expect(withScripts.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['node', 'esbuild', 'unrs-resolver']),
+    );
+    const allowed = pkg.allowScripts ?? {};
+    const unapproved = withScripts.filter(
+      ({ name, version }) => allowed[name] !== true && allowed[`${name}@${version}`] !== true,
+    );
+    expect(unapproved).toEqual([]);
+  });
+
+  it('runs no script of its own on install, so a production install needs no dev tool', () => {
+    const lifecycle = [
+      'preinstall',
+      'install',
+      'postinstall',
+      'prepublish',
+      'preprepare',
+      'prepare',
+      'postprepare',
+    ];
+    expect(Object.keys(pkg.scripts).filter((name) => lifecycle.includes(name))).toEqual([]);
   });
 
   it('lists every trigger, action and search with zapier-platform describe, offline', () => {
