@@ -6,10 +6,19 @@ import { redemptionSample } from '../src/influitive/samples';
 import { makeBundle } from './helpers/bundle';
 import { handlerFor } from './helpers/run';
 
-type Field = { key: string; label?: string; type?: string; dynamic?: string };
+type Field = {
+  key: string;
+  label?: string;
+  type?: string;
+  dynamic?: string;
+  dict?: boolean;
+  list?: boolean;
+};
+/** An entry of `outputFields`: a field, or a function that returns more (dynamic output fields). */
+type OutputEntry = Field | ((...args: never[]) => unknown);
 type Operation = {
   sample?: Record<string, unknown>;
-  outputFields?: Field[];
+  outputFields?: OutputEntry[];
   inputFields?: Field[];
 };
 type Definition = {
@@ -23,6 +32,12 @@ const all = kinds.flatMap((kind) =>
   Object.values(App[kind] as Record<string, Definition>).map((d) => ({ kind, ...d })),
 );
 const visible = all.filter((d) => !d.display.hidden);
+/** The static output fields of an operation; dynamic ones are tested where they are defined. */
+const outputFieldsOf = (d: Definition): Field[] =>
+  (d.operation.outputFields ?? []).filter((f): f is Field => typeof f !== 'function');
+const staticOutputFields = all.flatMap((d) =>
+  outputFieldsOf(d).map((field) => ({ where: `${d.key}.${field.key}`, field })),
+);
 
 // Short words that stay lower case in a title, and abbreviations written as they are.
 const SMALL = new Set([
@@ -61,6 +76,25 @@ const valueAt = (sample: Record<string, unknown>, key: string): unknown => {
   return Array.isArray(items) && items.length > 0 ? pathValue(items[0], child) : undefined;
 };
 
+/** A sample value is what its field's type says (null for a value the source did not give). */
+const matchesType = (value: unknown, field: Field): boolean => {
+  if (value === null) return true;
+  if (field.dict) return typeof value === 'object' && !Array.isArray(value);
+  if (field.list) return Array.isArray(value);
+  switch (field.type) {
+    case 'datetime':
+      return typeof value === 'string' && ISO_WITH_OFFSET.test(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'integer':
+      return Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    default:
+      return typeof value === 'string';
+  }
+};
+
 describe('the app definition', () => {
   it("passes zapier-platform-schema validation, run as core's own validate command", async () => {
     const response = await handlerFor(App)({ command: 'validate' });
@@ -86,9 +120,7 @@ describe('the app definition', () => {
     const labels = [
       ...all.map((d) => d.display.label),
       ...all.flatMap((d) =>
-        [...(d.operation.inputFields ?? []), ...(d.operation.outputFields ?? [])].map(
-          (f) => f.label ?? '',
-        ),
+        [...(d.operation.inputFields ?? []), ...outputFieldsOf(d)].map((f) => f.label ?? ''),
       ),
       ...App.authentication.fields.map((f) => f.label),
     ];
@@ -104,24 +136,30 @@ describe('the app definition', () => {
   });
 
   it('labels every output field', () => {
-    const unlabelled = all.flatMap((d) =>
-      (d.operation.outputFields ?? []).filter((f) => !f.label).map((f) => `${d.key}.${f.key}`),
-    );
-    expect(unlabelled).toEqual([]);
+    expect(staticOutputFields.filter(({ field }) => !field.label).map((f) => f.where)).toEqual([]);
+  });
+
+  it('gives every output field a type', () => {
+    expect(staticOutputFields.length).toBeGreaterThan(40);
+    expect(staticOutputFields.filter(({ field }) => !field.type).map((f) => f.where)).toEqual([]);
   });
 
   it.each(visible.map((d) => [d.key, d] as const))(
     '%s has a static sample that satisfies its output fields',
     (_key, d) => {
-      const { sample, outputFields = [] } = d.operation;
+      const { sample } = d.operation;
       expect(sample).toBeDefined();
-      for (const field of outputFields) {
+      for (const field of outputFieldsOf(d)) {
         const value = valueAt(sample ?? {}, field.key);
         expect({ field: field.key, present: value !== undefined }).toEqual({
           field: field.key,
           present: true,
         });
-        if (field.type === 'datetime' && value !== null) expect(value).toMatch(ISO_WITH_OFFSET);
+        expect({ field: field.key, type: field.type, matches: matchesType(value, field) }).toEqual({
+          field: field.key,
+          type: field.type,
+          matches: true,
+        });
       }
     },
   );
@@ -147,7 +185,7 @@ describe('the app definition', () => {
       const [triggerKey = '', idKey = '', labelKey = ''] = ref.split('.');
       const trigger = (App.triggers as Record<string, Definition>)[triggerKey];
       expect(trigger).toBeDefined();
-      const keys = (trigger?.operation.outputFields ?? []).map((f) => f.key);
+      const keys = trigger ? outputFieldsOf(trigger).map((f) => f.key) : [];
       expect(keys).toEqual(expect.arrayContaining([idKey, labelKey]));
     }
   });

@@ -1,6 +1,7 @@
 import type { Bundle, ZObject } from '../../shared/types';
+import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
 import { fetchPendingRedemptions, MAX_REQUESTS_PER_RUN } from '../pending-redemptions';
-import { newestFirst, type RewardRedemption, redemptionOutputFields } from '../redemption';
+import { newestFirst, type RewardRedemption } from '../redemption';
 import { redemptionSample } from '../samples';
 
 const text = (value: unknown): string | undefined =>
@@ -77,6 +78,6 @@ export default {
     ],
     perform: findPendingRedemption,
     sample: redemptionSample,
-    outputFields: redemptionOutputFields,
+    outputFields: redemptionOutputFieldsWithMetadata,
   },
 };

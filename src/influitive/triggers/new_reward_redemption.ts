@@ -1,13 +1,9 @@
 import type { Bundle, ZObject } from '../../shared/types';
 import { rewardFilterField } from '../fields';
 import { detectListOrder } from '../list-order';
+import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
 import { FIRST_PAGE, growingEndKnown, isStillPending, PendingReader } from '../pending-redemptions';
-import {
-  isForReward,
-  newestFirst,
-  type RewardRedemption,
-  redemptionOutputFields,
-} from '../redemption';
+import { isForReward, newestFirst, type RewardRedemption } from '../redemption';
 import { redemptionSample } from '../samples';
 
 /** Zapier reads at most this many items of a poll. */
@@ -70,6 +66,6 @@ export default {
     perform: listPendingRedemptions,
     canPaginate: false,
     sample: redemptionSample,
-    outputFields: redemptionOutputFields,
+    outputFields: redemptionOutputFieldsWithMetadata,
   },
 };

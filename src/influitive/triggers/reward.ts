@@ -41,8 +41,9 @@ export default {
       published: true,
     },
     outputFields: [
-      { key: 'id', label: 'Reward ID' },
-      { key: 'name', label: 'Reward Name' },
+      { key: 'id', label: 'Reward ID', type: 'string' as const },
+      { key: 'name', label: 'Reward Name', type: 'string' as const },
+      { key: 'published', label: 'Published', type: 'boolean' as const },
     ],
   },
 };

@@ -10,13 +10,13 @@ import { haltDelivery, readHookBody, withoutRequestDump } from '../../shared/hoo
 import { scrubSecrets, secretsOf } from '../../shared/secrets';
 import type { Bundle, ZObject } from '../../shared/types';
 import { rewardFilterField } from '../fields';
+import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
 import { PendingReader } from '../pending-redemptions';
 import {
   isForReward,
   normalizeRedemption,
   RedemptionShapeError,
   type RewardRedemption,
-  redemptionOutputFields,
   unwrapRedemptionDelivery,
 } from '../redemption';
 import { redemptionSample } from '../samples';
@@ -138,6 +138,6 @@ export default {
     perform: receiveRedemptionRequested,
     performList: listPendingRedemptions,
     sample: redemptionSample,
-    outputFields: redemptionOutputFields,
+    outputFields: redemptionOutputFieldsWithMetadata,
   },
 };
