@@ -11,6 +11,7 @@ type Field = {
   label?: string;
   type?: string;
   dynamic?: string;
+  search?: string;
   dict?: boolean;
   list?: boolean;
 };
@@ -187,6 +188,21 @@ describe('the app definition', () => {
       expect(trigger).toBeDefined();
       const keys = trigger ? outputFieldsOf(trigger).map((f) => f.key) : [];
       expect(keys).toEqual(expect.arrayContaining([idKey, labelKey]));
+    }
+  });
+
+  it('offers the search next to the Reward Redemption dropdown, pointing at a field it outputs', () => {
+    const searches = all.flatMap((d) =>
+      (d.operation.inputFields ?? []).flatMap((f) => (f.search ? [[d.key, f.search]] : [])),
+    );
+    expect(searches).toEqual([
+      ['fulfill_reward_redemption', 'find_reward_redemption.id'],
+      ['refuse_reward_redemption', 'find_reward_redemption.id'],
+    ]);
+    for (const [, ref = ''] of searches) {
+      const [searchKey = '', fieldKey = ''] = ref.split('.');
+      const search = (App.searches as Record<string, Definition>)[searchKey];
+      expect(search ? outputFieldsOf(search).map((f) => f.key) : []).toContain(fieldKey);
     }
   });
 });

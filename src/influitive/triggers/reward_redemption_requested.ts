@@ -21,7 +21,7 @@ import {
 } from '../redemption';
 import { redemptionSample } from '../samples';
 import { unknownReason, verifyPending } from '../verify-pending';
-import { listPendingRedemptions } from './new_reward_redemption';
+import { samplePendingRedemptions } from './new_reward_redemption';
 
 const SOURCE = 'Influitive';
 
@@ -136,7 +136,7 @@ export default {
       stopRepeatsField,
     ],
     perform: receiveRedemptionRequested,
-    performList: listPendingRedemptions,
+    performList: samplePendingRedemptions,
     sample: redemptionSample,
     outputFields: redemptionOutputFieldsWithMetadata,
   },

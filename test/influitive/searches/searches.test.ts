@@ -133,4 +133,43 @@ describe('find_reward_redemption', () => {
     );
     expect(messageOf(error)).toMatch(/Enter a redemption ID, a member email or an idempotency key/);
   });
+
+  describe('tested in the Zap editor', () => {
+    const testing = (inputData: Record<string, unknown>) => {
+      const base = makeBundle();
+      return makeBundle({ inputData, meta: { ...base.meta, isLoadingSample: true } });
+    };
+
+    it('finds what the first page holds with one request', async () => {
+      const scope = nock(API).get('/reward_redemptions').reply(200, page1);
+      const results = (await runOperation(
+        FIND_REDEMPTION,
+        testing({ email: 'jonas.lindqvist@fjord-systems.example' }),
+      )) as Out[];
+      expect(results.map((r) => r.id)).toEqual(['48214']);
+      expect(scope.isDone()).toBe(true);
+      expect(nock.pendingMocks()).toEqual([]);
+    });
+
+    it('says a test reads only the first page when nothing on it matches, rather than "not found"', async () => {
+      const scope = nock(API).get('/reward_redemptions').reply(200, page1);
+      const error = await rejectionOf(
+        runOperation(FIND_REDEMPTION, testing({ redemption_id: '48190' })),
+      );
+      expect(messageOf(error)).toMatch(
+        /^Nothing on the first page of Influitive's pending list matched\. A test in the Zap editor reads only that page/,
+      );
+      expect(scope.isDone()).toBe(true);
+      expect(nock.pendingMocks()).toEqual([]);
+    });
+
+    it('answers "not found" when the first page is the whole list', async () => {
+      nock(API)
+        .get('/reward_redemptions')
+        .reply(200, { ...page1, links: { next: null } });
+      await expect(
+        runOperation(FIND_REDEMPTION, testing({ redemption_id: '48190' })),
+      ).resolves.toEqual([]);
+    });
+  });
 });
