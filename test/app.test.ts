@@ -145,6 +145,32 @@ describe('the app definition', () => {
     expect(staticOutputFields.filter(({ field }) => !field.type).map((f) => f.where)).toEqual([]);
   });
 
+  it('keeps Zapier jargon out of every label a user reads', () => {
+    const labels = [
+      ...all.map((d) => d.display.label),
+      ...all.flatMap((d) => [...(d.operation.inputFields ?? []), ...outputFieldsOf(d)]),
+    ].map((label) => (typeof label === 'string' ? label : (label.label ?? '')));
+    expect(labels.length).toBeGreaterThan(60);
+    expect(
+      labels.filter((label) => /\b(instant|polling|poll|perform|hook|dedupe)\b/i.test(label)),
+    ).toEqual([]);
+  });
+
+  it('tells the two reward-request triggers apart by what a user must set up', () => {
+    const label = (key: string) => all.find((d) => d.key === key)?.display.label;
+    expect(label('reward_redemption_requested')).toBe('Reward Requested (Needs Hub Webhook)');
+    expect(label('new_reward_redemption')).toBe('Reward Requested (Checks Every Few Minutes)');
+    expect(label('loudcrowd_reward_event')).toBe('New LoudCrowd Reward Event');
+  });
+
+  it.each(
+    all.filter((d) => d.kind === 'triggers' && !d.display.hidden).map((d) => [d.key, d] as const),
+  )('%s says what it checks before firing and what a halted run means', (_key, d) => {
+    const help = `${d.display.description} ${(d.display as { directions?: string }).directions ?? ''}`;
+    expect(help).toMatch(/halt/i);
+    expect(help).toMatch(/before the Zap runs|only redemptions|each redemption still pending/i);
+  });
+
   it.each(visible.map((d) => [d.key, d] as const))(
     '%s has a static sample that satisfies its output fields',
     (_key, d) => {

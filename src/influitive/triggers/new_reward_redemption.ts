@@ -95,9 +95,9 @@ export default {
   key: 'new_reward_redemption',
   noun: 'Reward Redemption',
   display: {
-    label: 'New Reward Redemption (Polling)',
+    label: 'Reward Requested (Checks Every Few Minutes)',
     description:
-      'Triggers when an advocate requests a reward that needs fulfilling, checking Influitive every few minutes.',
+      "Triggers when an advocate requests a reward, found by checking Influitive's pending list every few minutes: nothing to set up in the hub. Each redemption still pending (and of the chosen Reward) starts the Zap once; ones already pending when the Zap is turned on do not. It never halts a run: a check that cannot read Influitive is an error, and the next check tries again.",
   },
   operation: {
     type: 'polling' as const,
