@@ -6,6 +6,7 @@
 import { Deadline } from '../shared/deadline';
 import { scrubSecrets, secretsOf } from '../shared/secrets';
 import { type Bundle, isJsonObject, type ZObject } from '../shared/types';
+import { zapierErrorMessage } from '../shared/zapier-errors';
 import { FIRST_PAGE, PendingReader } from './pending-redemptions';
 import { type RewardRedemption, redemptionOutputFields } from './redemption';
 
@@ -108,17 +109,6 @@ export const metadataOutputFields = (
     }));
 };
 
-/** An error's own words: z.errors.Error carries them as JSON (`{"message": …}`). */
-const wordsOf = (error: unknown): string => {
-  const raw = error instanceof Error ? error.message : String(error);
-  try {
-    const parsed = JSON.parse(raw) as { message?: unknown };
-    return typeof parsed.message === 'string' ? parsed.message : raw;
-  } catch {
-    return raw;
-  }
-};
-
 /**
  * The Reward Metadata fields of this hub, from one page of its pending redemptions. When that page
  * cannot be read (no Influitive token on the connection, an outage), the step keeps its static
@@ -138,7 +128,7 @@ export const hubMetadataOutputFields = async (
   } catch (error) {
     z.console.log(
       scrubSecrets(
-        `Reward Metadata fields were not labelled, because one page of pending redemptions could not be read: ${wordsOf(error)}`,
+        `Reward Metadata fields were not labelled, because one page of pending redemptions could not be read: ${zapierErrorMessage(error)}`,
         secretsOf(bundle),
       ),
     );

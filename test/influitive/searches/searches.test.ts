@@ -1,9 +1,9 @@
 import nock from 'nock';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
 import { messageOf, rejectionOf } from '../../helpers/errors';
+import { nockBothPages as bothPages } from '../../helpers/pending-pages';
 import { runOperation } from '../../helpers/run';
 import page1 from '../fixtures/reward_redemptions_page1.json';
-import page2 from '../fixtures/reward_redemptions_page2.json';
 
 const FIND_MEMBER = 'searches.find_member.operation.perform';
 const FIND_REDEMPTION = 'searches.find_reward_redemption.operation.perform';
@@ -53,14 +53,6 @@ describe('find_member', () => {
 });
 
 describe('find_reward_redemption', () => {
-  const bothPages = () =>
-    nock(API)
-      .get('/reward_redemptions')
-      .reply(200, page1)
-      .get('/reward_redemptions')
-      .query({ page: '2' })
-      .reply(200, page2);
-
   it('finds by idempotency key and stops listing at the first match', async () => {
     const scope = nock(API).get('/reward_redemptions').reply(200, page1);
     const results = (await runOperation(

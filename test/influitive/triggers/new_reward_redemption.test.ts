@@ -5,6 +5,7 @@ import {
   MAX_REQUESTS_PER_RUN,
 } from '../../../src/influitive/pending-redemptions';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
+import { nockBothPages as bothPages } from '../../helpers/pending-pages';
 import { runOperation } from '../../helpers/run';
 import { FakeZapierRpc } from '../../helpers/zapier-rpc';
 import page1 from '../fixtures/reward_redemptions_page1.json';
@@ -27,12 +28,7 @@ describe('new_reward_redemption', () => {
   });
 
   it('follows links.next and returns every pending redemption newest first', async () => {
-    nock(API)
-      .get('/reward_redemptions')
-      .reply(200, page1)
-      .get('/reward_redemptions')
-      .query({ page: '2' })
-      .reply(200, page2);
+    bothPages();
     const results = (await runOperation(POLL, makeBundle())) as Out[];
     expect(results.map((r) => [r.id, r.requested_at])).toEqual([
       ['48214', '2026-11-21T16:40:51-05:00'],
@@ -152,12 +148,7 @@ describe('new_reward_redemption in the Zap editor (samples, the Reward Redemptio
     expect(layoutKeys()).toEqual([]);
 
     // The next real poll walks the whole list as if the editor had never asked.
-    nock(API)
-      .get('/reward_redemptions')
-      .reply(200, page1)
-      .get('/reward_redemptions')
-      .query({ page: '2' })
-      .reply(200, page2);
+    bothPages();
     const polled = (await runOperation(POLL, makeBundle(), rpc.url)) as Out[];
     expect(polled.map((r) => r.id)).toEqual(['48214', '48213', '48190']);
     expect(layoutKeys()).toHaveLength(1);
