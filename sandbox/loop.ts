@@ -90,9 +90,10 @@ const postLoudCrowd = (env: SandboxEnvironment, key: string, body: unknown) =>
   });
 
 /**
- * The product's main job, end to end: reward requested → instant trigger → vendor order with the
- * idempotency key → fulfill in Influitive; then a refusal, a poll and LoudCrowd deliveries. Every
- * step checks the sandboxes' state, not only what the app returned.
+ * The product's main job, end to end: reward requested → Reward Requested (Needs Hub Webhook) →
+ * vendor order with the idempotency key → fulfill in Influitive; then a refusal, a poll and
+ * LoudCrowd deliveries. Every step checks the sandboxes' state, not only what the app returned.
+ * Steps name the triggers by their labels in the Zap editor, as the README and recipes do.
  */
 export const runFulfillmentLoop = async (env: SandboxEnvironment): Promise<LoopStep[]> => {
   const scenario: [string, () => Promise<string>][] = [];
@@ -103,7 +104,7 @@ export const runFulfillmentLoop = async (env: SandboxEnvironment): Promise<LoopS
   let item: TriggerItem | undefined;
   let order: VendorOrderResponse | undefined;
 
-  step('1. Advocate requests a reward; the instant trigger fires', async () => {
+  step('1. Advocate requests a reward; Reward Requested (Needs Hub Webhook) fires', async () => {
     const requested = env.influitive.addRedemption({
       rewardId: VISA_REWARD_ID,
       memberEmail: DIEGO,
@@ -174,7 +175,7 @@ export const runFulfillmentLoop = async (env: SandboxEnvironment): Promise<LoopS
     return `redemption ${HOODIE_REDEMPTION_ID} refused: "${reason}"`;
   });
 
-  step('6. The polling trigger lists what is still pending', async () => {
+  step('6. Reward Requested (Checks Every Few Minutes) lists what is still pending', async () => {
     const before = env.influitive.requestLog.length;
     const results = (await runThroughHandler(env.handler, {
       method: 'triggers.new_reward_redemption.operation.perform',
@@ -191,7 +192,7 @@ export const runFulfillmentLoop = async (env: SandboxEnvironment): Promise<LoopS
     return `${listed.length} pending (${listed.join(', ')}), in ${requests} request${requests === 1 ? '' : 's'}`;
   });
 
-  step('7. A LoudCrowd event with the right key fires', async () => {
+  step('7. New LoudCrowd Reward Event fires for the right key', async () => {
     await postLoudCrowd(env, env.authData.loudcrowd_api_key ?? '', LOUDCROWD_EVENT);
     const delivery = lastDelivery(env);
     expect(delivery.outcome === 'triggered', `the trigger did not fire: ${delivery.reason}`);

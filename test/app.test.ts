@@ -4,10 +4,20 @@ import { redemptionSample } from '../src/influitive/samples';
 import { makeBundle } from './helpers/bundle';
 import { handlerFor } from './helpers/run';
 
-type Field = { key: string; label?: string; type?: string; dynamic?: string };
+type Field = {
+  key: string;
+  label?: string;
+  type?: string;
+  dynamic?: string;
+  search?: string;
+  dict?: boolean;
+  list?: boolean;
+};
+/** An entry of `outputFields`: a field, or a function that returns more (dynamic output fields). */
+type OutputEntry = Field | ((...args: never[]) => unknown);
 type Operation = {
   sample?: Record<string, unknown>;
-  outputFields?: Field[];
+  outputFields?: OutputEntry[];
   inputFields?: Field[];
 };
 type Definition = {
@@ -21,6 +31,12 @@ const all = kinds.flatMap((kind) =>
   Object.values(App[kind] as Record<string, Definition>).map((d) => ({ kind, ...d })),
 );
 const visible = all.filter((d) => !d.display.hidden);
+/** The static output fields of an operation; dynamic ones are tested where they are defined. */
+const outputFieldsOf = (d: Definition): Field[] =>
+  (d.operation.outputFields ?? []).filter((f): f is Field => typeof f !== 'function');
+const staticOutputFields = all.flatMap((d) =>
+  outputFieldsOf(d).map((field) => ({ where: `${d.key}.${field.key}`, field })),
+);
 
 // Short words that stay lower case in a title, and abbreviations written as they are.
 const SMALL = new Set([
@@ -59,6 +75,25 @@ const valueAt = (sample: Record<string, unknown>, key: string): unknown => {
   return Array.isArray(items) && items.length > 0 ? pathValue(items[0], child) : undefined;
 };
 
+/** A sample value is what its field's type says (null for a value the source did not give). */
+const matchesType = (value: unknown, field: Field): boolean => {
+  if (value === null) return true;
+  if (field.dict) return typeof value === 'object' && !Array.isArray(value);
+  if (field.list) return Array.isArray(value);
+  switch (field.type) {
+    case 'datetime':
+      return typeof value === 'string' && ISO_WITH_OFFSET.test(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'integer':
+      return Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    default:
+      return typeof value === 'string';
+  }
+};
+
 describe('the app definition', () => {
   it("passes zapier-platform-schema validation, run as core's own validate command", async () => {
     const response = await handlerFor(App)({ command: 'validate' });
@@ -84,9 +119,7 @@ describe('the app definition', () => {
     const labels = [
       ...all.map((d) => d.display.label),
       ...all.flatMap((d) =>
-        [...(d.operation.inputFields ?? []), ...(d.operation.outputFields ?? [])].map(
-          (f) => f.label ?? '',
-        ),
+        [...(d.operation.inputFields ?? []), ...outputFieldsOf(d)].map((f) => f.label ?? ''),
       ),
       ...App.authentication.fields.map((f) => f.label),
     ];
@@ -102,24 +135,56 @@ describe('the app definition', () => {
   });
 
   it('labels every output field', () => {
-    const unlabelled = all.flatMap((d) =>
-      (d.operation.outputFields ?? []).filter((f) => !f.label).map((f) => `${d.key}.${f.key}`),
-    );
-    expect(unlabelled).toEqual([]);
+    expect(staticOutputFields.filter(({ field }) => !field.label).map((f) => f.where)).toEqual([]);
+  });
+
+  it('gives every output field a type', () => {
+    expect(staticOutputFields.length).toBeGreaterThan(40);
+    expect(staticOutputFields.filter(({ field }) => !field.type).map((f) => f.where)).toEqual([]);
+  });
+
+  it('keeps Zapier jargon out of every label a user reads', () => {
+    const labels = [
+      ...all.map((d) => d.display.label),
+      ...all.flatMap((d) => [...(d.operation.inputFields ?? []), ...outputFieldsOf(d)]),
+    ].map((label) => (typeof label === 'string' ? label : (label.label ?? '')));
+    expect(labels.length).toBeGreaterThan(60);
+    expect(
+      labels.filter((label) => /\b(instant|polling|poll|perform|hook|dedupe)\b/i.test(label)),
+    ).toEqual([]);
+  });
+
+  it('tells the two reward-request triggers apart by what a user must set up', () => {
+    const label = (key: string) => all.find((d) => d.key === key)?.display.label;
+    expect(label('reward_redemption_requested')).toBe('Reward Requested (Needs Hub Webhook)');
+    expect(label('new_reward_redemption')).toBe('Reward Requested (Checks Every Few Minutes)');
+    expect(label('loudcrowd_reward_event')).toBe('New LoudCrowd Reward Event');
+  });
+
+  it.each(
+    all.filter((d) => d.kind === 'triggers' && !d.display.hidden).map((d) => [d.key, d] as const),
+  )('%s says what it checks before firing and what a halted run means', (_key, d) => {
+    const help = `${d.display.description} ${(d.display as { directions?: string }).directions ?? ''}`;
+    expect(help).toMatch(/halt/i);
+    expect(help).toMatch(/before the Zap runs|only redemptions|each redemption still pending/i);
   });
 
   it.each(visible.map((d) => [d.key, d] as const))(
     '%s has a static sample that satisfies its output fields',
     (_key, d) => {
-      const { sample, outputFields = [] } = d.operation;
+      const { sample } = d.operation;
       expect(sample).toBeDefined();
-      for (const field of outputFields) {
+      for (const field of outputFieldsOf(d)) {
         const value = valueAt(sample ?? {}, field.key);
         expect({ field: field.key, present: value !== undefined }).toEqual({
           field: field.key,
           present: true,
         });
-        if (field.type === 'datetime' && value !== null) expect(value).toMatch(ISO_WITH_OFFSET);
+        expect({ field: field.key, type: field.type, matches: matchesType(value, field) }).toEqual({
+          field: field.key,
+          type: field.type,
+          matches: true,
+        });
       }
     },
   );
@@ -145,8 +210,23 @@ describe('the app definition', () => {
       const [triggerKey = '', idKey = '', labelKey = ''] = ref.split('.');
       const trigger = (App.triggers as Record<string, Definition>)[triggerKey];
       expect(trigger).toBeDefined();
-      const keys = (trigger?.operation.outputFields ?? []).map((f) => f.key);
+      const keys = trigger ? outputFieldsOf(trigger).map((f) => f.key) : [];
       expect(keys).toEqual(expect.arrayContaining([idKey, labelKey]));
+    }
+  });
+
+  it('offers the search next to the Reward Redemption dropdown, pointing at a field it outputs', () => {
+    const searches = all.flatMap((d) =>
+      (d.operation.inputFields ?? []).flatMap((f) => (f.search ? [[d.key, f.search]] : [])),
+    );
+    expect(searches).toEqual([
+      ['fulfill_reward_redemption', 'find_reward_redemption.id'],
+      ['refuse_reward_redemption', 'find_reward_redemption.id'],
+    ]);
+    for (const [, ref = ''] of searches) {
+      const [searchKey = '', fieldKey = ''] = ref.split('.');
+      const search = (App.searches as Record<string, Definition>)[searchKey];
+      expect(search ? outputFieldsOf(search).map((f) => f.key) : []).toContain(fieldKey);
     }
   });
 });

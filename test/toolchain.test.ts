@@ -69,9 +69,9 @@ describe('toolchain', () => {
     });
     expect(run.status).toBe(0);
     for (const label of [
-      'Reward Redemption Requested (Instant)',
-      'New Reward Redemption (Polling)',
-      'New LoudCrowd Reward Event (Instant)',
+      'Reward Requested (Needs Hub Webhook)',
+      'Reward Requested (Checks Every Few Minutes)',
+      'New LoudCrowd Reward Event',
       'Fulfill Reward Redemption',
       'Refuse Reward Redemption',
       'Find Reward Redemption',

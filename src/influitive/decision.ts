@@ -155,13 +155,20 @@ export const decideRedemption = async (
 };
 
 export const decisionOutputFields = [
-  { key: 'id', label: 'Redemption ID' },
-  { key: 'decision', label: 'Decision' },
-  { key: 'message', label: 'Message to the Advocate' },
+  { key: 'id', label: 'Redemption ID', type: 'string' as const },
+  { key: 'decision', label: 'Decision (Fulfilled or Refused)', type: 'string' as const },
+  { key: 'message', label: 'Message to the Advocate', type: 'string' as const },
   { key: 'decided_at', label: 'Decided At', type: 'datetime' as const },
   {
     key: 'already_decided',
-    label: 'Already Decided Before This Run',
+    label: 'Already Decided Before This Run (Nothing Changed)',
     type: 'boolean' as const,
+  },
+  {
+    // Influitive's answer is not documented: its JSON fields as sent (`response__…`), or `{}`.
+    key: 'response',
+    label: "Influitive's Answer, as Sent (Often Empty)",
+    type: 'string' as const,
+    dict: true,
   },
 ];

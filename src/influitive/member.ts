@@ -36,9 +36,9 @@ export const findMember = (members: readonly unknown[], ref: string): JsonObject
   );
 
 export const memberOutputFields = (prefix: string) => [
-  { key: `${prefix}id`, label: 'Member ID' },
-  { key: `${prefix}email`, label: 'Member Email' },
-  { key: `${prefix}first_name`, label: 'Member First Name' },
-  { key: `${prefix}last_name`, label: 'Member Last Name' },
-  { key: `${prefix}name`, label: 'Member Name' },
+  { key: `${prefix}id`, label: 'Member ID', type: 'string' as const },
+  { key: `${prefix}email`, label: 'Member Email', type: 'string' as const },
+  { key: `${prefix}first_name`, label: 'Member First Name', type: 'string' as const },
+  { key: `${prefix}last_name`, label: 'Member Last Name', type: 'string' as const },
+  { key: `${prefix}name`, label: 'Member Name', type: 'string' as const },
 ];

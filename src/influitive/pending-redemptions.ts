@@ -91,7 +91,8 @@ export interface WalkResult {
   next: string | null;
 }
 
-const nextLink = (body: unknown): string | null => {
+/** The `links.next` of a page, or null at the end of the list. */
+export const nextLink = (body: unknown): string | null => {
   if (!isJsonObject(body) || !isJsonObject(body.links)) return null;
   const next = body.links.next;
   return typeof next === 'string' && next.trim() !== '' ? next.trim() : null;

@@ -293,7 +293,8 @@ export const redemptionOutputFields = [
   { key: 'status', label: 'Status', type: 'string' as const },
   { key: 'requested_at', label: 'Requested At', type: 'datetime' as const },
   { key: 'reward_id', label: 'Reward ID', type: 'string' as const },
-  { key: 'reward__id', label: 'Reward ID (Reward Object)', type: 'string' as const },
+  // The same value again inside the reward's details (`reward__…`); labelled so nobody wonders.
+  { key: 'reward__id', label: 'Reward Details: ID (Same as Reward ID)', type: 'string' as const },
   { key: 'reward__name', label: 'Reward Name', type: 'string' as const },
   ...memberOutputFields('member__'),
   ...idempotencyOutputFields,

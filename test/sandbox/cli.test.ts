@@ -1,6 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { formatReport } from '../../sandbox/report';
+import App from '../../src';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'sandbox.js');
@@ -40,6 +41,16 @@ describe('npm start (dist/sandbox.js)', () => {
       timeout: 30_000,
     });
     expect(run.stdout).toMatch(/PASS {2}1\. Advocate requests a reward/);
+    // The report calls each trigger what the Zap editor calls it.
+    const labelOf = (key: string) =>
+      (App.triggers[key] as unknown as { display: { label: string } }).display.label;
+    for (const key of [
+      'reward_redemption_requested',
+      'new_reward_redemption',
+      'loudcrowd_reward_event',
+    ]) {
+      expect(run.stdout).toContain(labelOf(key));
+    }
     expect(run.stdout).toMatch(/^9 passed, 0 failed in \d+ ms$/m);
     expect(run.stdout).not.toMatch(/RSSMEM/);
     expect(run.status).toBe(0);

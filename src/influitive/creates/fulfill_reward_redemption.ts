@@ -11,7 +11,7 @@ export default {
   display: {
     label: 'Fulfill Reward Redemption',
     description:
-      'Fulfills a pending reward redemption in Influitive, with an optional message to the advocate.',
+      "Fulfills a pending reward redemption in Influitive, with an optional message to the advocate. If Influitive says it was already fulfilled (a replayed run, or someone did it in the hub), the step succeeds with Already Decided Before This Run set to true; Influitive's Answer holds whatever Influitive replied, often nothing.",
   },
   operation: {
     // One decision at a time per redemption, so a replay and a second Zap never race.

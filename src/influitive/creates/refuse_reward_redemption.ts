@@ -10,7 +10,8 @@ export default {
   noun: 'Reward Redemption',
   display: {
     label: 'Refuse Reward Redemption',
-    description: 'Refuses a pending reward redemption in Influitive and tells the advocate why.',
+    description:
+      "Refuses a pending reward redemption in Influitive and tells the advocate why. If Influitive says it was already refused (a replayed run, or someone did it in the hub), the step succeeds with Already Decided Before This Run set to true; Influitive's Answer holds whatever Influitive replied, often nothing.",
   },
   operation: {
     // One decision at a time per redemption, so a replay and a second Zap never race.

@@ -1,6 +1,8 @@
+import { isEditorRead } from '../../shared/editor';
 import type { Bundle, ZObject } from '../../shared/types';
+import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
 import { fetchPendingRedemptions, MAX_REQUESTS_PER_RUN } from '../pending-redemptions';
-import { newestFirst, type RewardRedemption, redemptionOutputFields } from '../redemption';
+import { newestFirst, type RewardRedemption } from '../redemption';
 import { redemptionSample } from '../samples';
 
 const text = (value: unknown): string | undefined =>
@@ -30,12 +32,22 @@ export const findPendingRedemption = async (
     (!key || r.idempotency_key === key || r.idempotency_key_alphanumeric === key);
   // Ids and keys are unique, so the listing can stop at the first match; an email may match several.
   const unique = Boolean(id || key);
+  // A test in the editor reads the first page only: the user is waiting on it.
+  const onePage = isEditorRead(bundle);
   const { redemptions, complete } = await fetchPendingRedemptions(z, bundle, {
     stopWhen: unique ? matches : undefined,
+    maxPages: onePage ? 1 : undefined,
   });
   const found = newestFirst(redemptions.filter(matches));
   // "Nothing found" is only true of a list read to its end; otherwise say so, never an empty result.
-  if (!complete && (found.length === 0 || !unique)) {
+  if (!complete && onePage && found.length === 0) {
+    throw new z.errors.Error(
+      `Nothing on the first page of Influitive's pending list matched. A test in the Zap editor reads only that page, to answer quickly; the live Zap reads up to ${MAX_REQUESTS_PER_RUN} pages. Test with a redemption from the trigger's test data, which comes from the same page.`,
+      'test_reads_first_page',
+      404,
+    );
+  }
+  if (!complete && !onePage && (found.length === 0 || !unique)) {
     throw new z.errors.Error(
       `Influitive lists more pending redemptions than one step may read (${MAX_REQUESTS_PER_RUN} pages, to stay inside its firewall limit), and ${found.length === 0 ? 'none of those read matched' : 'more may match further on'}. Search by redemption ID or idempotency key, or fulfill the oldest pending redemptions in the hub first.`,
       'pending_list_too_long',
@@ -77,6 +89,6 @@ export default {
     ],
     perform: findPendingRedemption,
     sample: redemptionSample,
-    outputFields: redemptionOutputFields,
+    outputFields: redemptionOutputFieldsWithMetadata,
   },
 };

@@ -1,13 +1,16 @@
+import { Deadline } from '../../shared/deadline';
+import {
+  DROPDOWN_BUDGET_MS,
+  isEditorRead,
+  MAX_DROPDOWN_PAGES,
+  readDropdownPage,
+} from '../../shared/editor';
 import type { Bundle, ZObject } from '../../shared/types';
 import { rewardFilterField } from '../fields';
 import { detectListOrder } from '../list-order';
+import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
 import { FIRST_PAGE, growingEndKnown, isStillPending, PendingReader } from '../pending-redemptions';
-import {
-  isForReward,
-  newestFirst,
-  type RewardRedemption,
-  redemptionOutputFields,
-} from '../redemption';
+import { isForReward, newestFirst, type RewardRedemption } from '../redemption';
 import { redemptionSample } from '../samples';
 
 /** Zapier reads at most this many items of a poll. */
@@ -43,12 +46,28 @@ const readForPoll = async (z: ZObject, bundle: Bundle): Promise<RewardRedemption
   return [];
 };
 
-/** The pending redemptions, newest first, optionally of one reward. */
-export const listPendingRedemptions = async (
-  z: ZObject,
-  bundle: Bundle,
-): Promise<RewardRedemption[]> => {
-  const redemptions = await readForPoll(z, bundle);
+/**
+ * One page of the pending list, for the Zap editor (samples, the Reward Redemption dropdown and its
+ * "Load more"): the user is waiting, so it never walks the list, and it leaves the connection's
+ * layout alone, since one page says nothing about where the list grows.
+ */
+const readForEditor = (z: ZObject, bundle: Bundle): Promise<RewardRedemption[]> => {
+  const deadline = new Deadline(DROPDOWN_BUDGET_MS);
+  const reader = new PendingReader(z, bundle, { deadline, maxRequests: MAX_DROPDOWN_PAGES + 1 });
+  return readDropdownPage(
+    z,
+    bundle,
+    FIRST_PAGE,
+    async (path) => {
+      const read = await reader.readPage(path);
+      return { items: read.redemptions, next: read.next };
+    },
+    deadline,
+  );
+};
+
+/** Still pending and of the chosen reward, newest first, at most what Zapier reads. */
+const forThisZap = (bundle: Bundle, redemptions: readonly RewardRedemption[]) => {
   const rewardId =
     typeof bundle.inputData.reward_id === 'string' ? bundle.inputData.reward_id : undefined;
   return newestFirst(
@@ -56,20 +75,37 @@ export const listPendingRedemptions = async (
   ).slice(0, POLL_LIMIT);
 };
 
+/** The pending redemptions, newest first, optionally of one reward. */
+export const listPendingRedemptions = async (
+  z: ZObject,
+  bundle: Bundle,
+): Promise<RewardRedemption[]> =>
+  forThisZap(
+    bundle,
+    isEditorRead(bundle) ? await readForEditor(z, bundle) : await readForPoll(z, bundle),
+  );
+
+/** Samples for the editor, always from one page (a hook trigger's `performList`). */
+export const samplePendingRedemptions = async (
+  z: ZObject,
+  bundle: Bundle,
+): Promise<RewardRedemption[]> => forThisZap(bundle, await readForEditor(z, bundle));
+
 export default {
   key: 'new_reward_redemption',
   noun: 'Reward Redemption',
   display: {
-    label: 'New Reward Redemption (Polling)',
+    label: 'Reward Requested (Checks Every Few Minutes)',
     description:
-      'Triggers when an advocate requests a reward that needs fulfilling, checking Influitive every few minutes.',
+      "Triggers when an advocate requests a reward, found by checking Influitive's pending list every few minutes: nothing to set up in the hub. Each redemption still pending (and of the chosen Reward) starts the Zap once; ones already pending when the Zap is turned on do not. It never halts a run: a check that cannot read Influitive is an error, and the next check tries again.",
   },
   operation: {
     type: 'polling' as const,
     inputFields: [rewardFilterField],
     perform: listPendingRedemptions,
-    canPaginate: false,
+    // Only the Reward Redemption dropdown asks for more pages; a poll always starts at the first.
+    canPaginate: true,
     sample: redemptionSample,
-    outputFields: redemptionOutputFields,
+    outputFields: redemptionOutputFieldsWithMetadata,
   },
 };

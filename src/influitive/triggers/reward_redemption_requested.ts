@@ -10,18 +10,18 @@ import { haltDelivery, readHookBody, withoutRequestDump } from '../../shared/hoo
 import { scrubSecrets, secretsOf } from '../../shared/secrets';
 import type { Bundle, ZObject } from '../../shared/types';
 import { rewardFilterField } from '../fields';
+import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
 import { PendingReader } from '../pending-redemptions';
 import {
   isForReward,
   normalizeRedemption,
   RedemptionShapeError,
   type RewardRedemption,
-  redemptionOutputFields,
   unwrapRedemptionDelivery,
 } from '../redemption';
 import { redemptionSample } from '../samples';
 import { unknownReason, verifyPending } from '../verify-pending';
-import { listPendingRedemptions } from './new_reward_redemption';
+import { samplePendingRedemptions } from './new_reward_redemption';
 
 const SOURCE = 'Influitive';
 
@@ -69,7 +69,7 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
     if (verdict.kind === 'unknown') {
       throw new z.errors.Error(
         scrubSecrets(
-          `Could not tell whether reward redemption ${delivered.id} is pending: ${unknownReason(verdict)}. The Zap did not run for it. Replay this run from the Zap history in a few minutes; if it keeps happening, turn on the "New Reward Redemption" trigger, which needs no webhook.`,
+          `Could not tell whether reward redemption ${delivered.id} is pending: ${unknownReason(verdict)}. The Zap did not run for it. Replay this run from the Zap history in a few minutes; if it keeps happening, use the "Reward Requested (Checks Every Few Minutes)" trigger instead, which needs no webhook.`,
           secretsOf(bundle),
         ),
         'verification_incomplete',
@@ -114,11 +114,11 @@ export default {
   key: 'reward_redemption_requested',
   noun: 'Reward Redemption',
   display: {
-    label: 'Reward Redemption Requested (Instant)',
+    label: 'Reward Requested (Needs Hub Webhook)',
     description:
-      'Triggers when an advocate requests a reward, the instant the hub sends its "Reward Redemption Requested" webhook.',
+      'Triggers when an advocate requests a reward, the moment the hub\'s "Reward Redemption Requested" webhook reaches this Zap, once Influitive confirms the redemption is still pending.',
     directions:
-      'Copy this Zap\'s URL. In your AdvocateHub, open the admin Integrations settings, add a webhook for "Reward Redemption Requested" and paste the URL there. Ask support@influitive.com to enable Reward Metadata so each reward carries its vendor SKU and amount.',
+      'Copy this Zap\'s URL. In your AdvocateHub, open the admin Integrations settings, add a webhook for "Reward Redemption Requested" and paste the URL there. Ask support@influitive.com to enable Reward Metadata so each reward carries its vendor SKU and amount. Before the Zap runs, each delivery is checked against Influitive\'s pending list and against what this Zap already received. A halted run in the Zap history was stopped on purpose and sends no reward: "Not pending" (already fulfilled or refused, or never requested), "Repeat" (this Zap already had it), another reward than the one chosen, or a body that is not a reward redemption (check the webhook URL). Nobody is emailed about halts. An errored run starting "Could not tell" is a genuine doubt: replay it a few minutes later.',
   },
   operation: {
     type: 'hook' as const,
@@ -136,8 +136,8 @@ export default {
       stopRepeatsField,
     ],
     perform: receiveRedemptionRequested,
-    performList: listPendingRedemptions,
+    performList: samplePendingRedemptions,
     sample: redemptionSample,
-    outputFields: redemptionOutputFields,
+    outputFields: redemptionOutputFieldsWithMetadata,
   },
 };

@@ -120,11 +120,11 @@ export default {
   key: 'loudcrowd_reward_event',
   noun: 'Reward Event',
   display: {
-    label: 'New LoudCrowd Reward Event (Instant)',
+    label: 'New LoudCrowd Reward Event',
     description:
       'Triggers when LoudCrowd sends a reward event for an ambassador, such as posting thresholds met, a storefront sale or a program signup.',
     directions:
-      "Copy this Zap's URL. In LoudCrowd, go to Integrations → Outbound → Add Integration → Webhook. Set **API Url** to this Zap's URL and **API Key** to the LoudCrowd API Key of this Zap's connection, then press **Test**.",
+      "Copy this Zap's URL. In LoudCrowd, go to Integrations → Outbound → Add Integration → Webhook. Set **API Url** to this Zap's URL and **API Key** to the LoudCrowd API Key of this Zap's connection, then press **Test**. Before the Zap runs, each delivery's API Key is checked and each event already received by this Zap is dropped. A halted run in the Zap history was stopped on purpose and sends no reward: a missing or wrong API Key, a body that holds no LoudCrowd event, or \"Repeat\" (this Zap already had the event). Nobody is emailed about halts. A connection without a LoudCrowd API Key makes every delivery an error instead, so you hear of it.",
   },
   operation: {
     type: 'hook' as const,

@@ -1,9 +1,9 @@
 import nock from 'nock';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
 import { messageOf, rejectionOf } from '../../helpers/errors';
+import { nockBothPages as bothPages } from '../../helpers/pending-pages';
 import { runOperation } from '../../helpers/run';
 import page1 from '../fixtures/reward_redemptions_page1.json';
-import page2 from '../fixtures/reward_redemptions_page2.json';
 
 const FIND_MEMBER = 'searches.find_member.operation.perform';
 const FIND_REDEMPTION = 'searches.find_reward_redemption.operation.perform';
@@ -53,14 +53,6 @@ describe('find_member', () => {
 });
 
 describe('find_reward_redemption', () => {
-  const bothPages = () =>
-    nock(API)
-      .get('/reward_redemptions')
-      .reply(200, page1)
-      .get('/reward_redemptions')
-      .query({ page: '2' })
-      .reply(200, page2);
-
   it('finds by idempotency key and stops listing at the first match', async () => {
     const scope = nock(API).get('/reward_redemptions').reply(200, page1);
     const results = (await runOperation(
@@ -132,5 +124,44 @@ describe('find_reward_redemption', () => {
       runOperation(FIND_REDEMPTION, makeBundle({ inputData: { email: ' ' } })),
     );
     expect(messageOf(error)).toMatch(/Enter a redemption ID, a member email or an idempotency key/);
+  });
+
+  describe('tested in the Zap editor', () => {
+    const testing = (inputData: Record<string, unknown>) => {
+      const base = makeBundle();
+      return makeBundle({ inputData, meta: { ...base.meta, isLoadingSample: true } });
+    };
+
+    it('finds what the first page holds with one request', async () => {
+      const scope = nock(API).get('/reward_redemptions').reply(200, page1);
+      const results = (await runOperation(
+        FIND_REDEMPTION,
+        testing({ email: 'jonas.lindqvist@fjord-systems.example' }),
+      )) as Out[];
+      expect(results.map((r) => r.id)).toEqual(['48214']);
+      expect(scope.isDone()).toBe(true);
+      expect(nock.pendingMocks()).toEqual([]);
+    });
+
+    it('says a test reads only the first page when nothing on it matches, rather than "not found"', async () => {
+      const scope = nock(API).get('/reward_redemptions').reply(200, page1);
+      const error = await rejectionOf(
+        runOperation(FIND_REDEMPTION, testing({ redemption_id: '48190' })),
+      );
+      expect(messageOf(error)).toMatch(
+        /^Nothing on the first page of Influitive's pending list matched\. A test in the Zap editor reads only that page/,
+      );
+      expect(scope.isDone()).toBe(true);
+      expect(nock.pendingMocks()).toEqual([]);
+    });
+
+    it('answers "not found" when the first page is the whole list', async () => {
+      nock(API)
+        .get('/reward_redemptions')
+        .reply(200, { ...page1, links: { next: null } });
+      await expect(
+        runOperation(FIND_REDEMPTION, testing({ redemption_id: '48190' })),
+      ).resolves.toEqual([]);
+    });
   });
 });

@@ -1,7 +1,13 @@
 import nock from 'nock';
-import { MAX_REQUESTS_PER_RUN } from '../../../src/influitive/pending-redemptions';
+import type { Bundle } from 'zapier-platform-core';
+import {
+  LAYOUT_CACHE_KEY,
+  MAX_REQUESTS_PER_RUN,
+} from '../../../src/influitive/pending-redemptions';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
+import { nockBothPages as bothPages } from '../../helpers/pending-pages';
 import { runOperation } from '../../helpers/run';
+import { FakeZapierRpc } from '../../helpers/zapier-rpc';
 import page1 from '../fixtures/reward_redemptions_page1.json';
 import page2 from '../fixtures/reward_redemptions_page2.json';
 
@@ -22,12 +28,7 @@ describe('new_reward_redemption', () => {
   });
 
   it('follows links.next and returns every pending redemption newest first', async () => {
-    nock(API)
-      .get('/reward_redemptions')
-      .reply(200, page1)
-      .get('/reward_redemptions')
-      .query({ page: '2' })
-      .reply(200, page2);
+    bothPages();
     const results = (await runOperation(POLL, makeBundle())) as Out[];
     expect(results.map((r) => [r.id, r.requested_at])).toEqual([
       ['48214', '2026-11-21T16:40:51-05:00'],
@@ -118,5 +119,56 @@ describe('new_reward_redemption', () => {
     expect(logs.join('\n')).toMatch(
       /Skipped a pending redemption Influitive listed: The reward redemption has no id/,
     );
+  });
+});
+
+describe('new_reward_redemption in the Zap editor (samples, the Reward Redemption dropdown)', () => {
+  let rpc: FakeZapierRpc;
+  beforeEach(async () => {
+    rpc = await new FakeZapierRpc().start();
+  });
+  afterEach(() => rpc.stop());
+
+  const editor = (meta: Partial<Bundle['meta']>) => {
+    const base = makeBundle();
+    return makeBundle({ meta: { ...base.meta, ...meta } });
+  };
+  const layoutKeys = () => [...rpc.store.keys()].filter((key) => key.includes(LAYOUT_CACHE_KEY));
+
+  it.each([
+    ['loading samples', { isLoadingSample: true }],
+    ['filling the dropdown', { isFillingDynamicDropdown: true }],
+  ])('reads one page when %s, and leaves the layout for the next poll', async (_name, meta) => {
+    const scope = nock(API, { reqheaders: influitiveHeaders })
+      .get('/reward_redemptions')
+      .reply(200, page1);
+    const results = (await runOperation(POLL, editor(meta), rpc.url)) as Out[];
+    expect(results.map((r) => r.id)).toEqual(['48214', '48213']);
+    expect(scope.isDone()).toBe(true);
+    expect(layoutKeys()).toEqual([]);
+
+    // The next real poll walks the whole list as if the editor had never asked.
+    bothPages();
+    const polled = (await runOperation(POLL, makeBundle(), rpc.url)) as Out[];
+    expect(polled.map((r) => r.id)).toEqual(['48214', '48213', '48190']);
+    expect(layoutKeys()).toHaveLength(1);
+  });
+
+  it('serves "Load more" from the link the first page kept, one request per page', async () => {
+    nock(API).get('/reward_redemptions').reply(200, page1);
+    await runOperation(POLL, editor({ isFillingDynamicDropdown: true, page: 0 }), rpc.url);
+
+    const scope = nock(API, { reqheaders: influitiveHeaders })
+      .get('/reward_redemptions')
+      .query({ page: '2' })
+      .reply(200, page2);
+    const more = (await runOperation(
+      POLL,
+      editor({ isFillingDynamicDropdown: true, page: 1 }),
+      rpc.url,
+    )) as Out[];
+    expect(more.map((r) => r.id)).toEqual(['48190']);
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
   });
 });

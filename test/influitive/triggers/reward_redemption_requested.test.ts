@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { LAYOUT_CACHE_KEY } from '../../../src/influitive/pending-redemptions';
 import { API, hookBundle, influitiveHeaders, makeBundle, TOKEN } from '../../helpers/bundle';
 import { testClock } from '../../helpers/clock';
 import { messageOf, rejectionOf } from '../../helpers/errors';
@@ -292,5 +293,13 @@ describe('reward_redemption_requested', () => {
         'summary',
       ]),
     );
+  });
+
+  it('reads one page for samples, even on a long list, and keeps no layout from it', async () => {
+    const scope = nock(API).get('/reward_redemptions').reply(200, page1);
+    const results = (await runOperation(LIST, makeBundle(), rpc.url)) as Out[];
+    expect(results.map((r) => r.id)).toEqual(['48214', '48213']);
+    expect(scope.isDone()).toBe(true);
+    expect([...rpc.store.keys()].filter((key) => key.includes(LAYOUT_CACHE_KEY))).toEqual([]);
   });
 });

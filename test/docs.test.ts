@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import App from '../src';
+
+const ROOT = join(__dirname, '..');
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+const RECIPES = readdirSync(join(ROOT, 'docs', 'recipes'))
+  .filter((name) => name.endsWith('.md'))
+  .map((name) => `docs/recipes/${name}`);
+/** What a user reads, and the `npm start` report (whose step names live in sandbox/loop.ts). */
+const DOCS = ['README.md', ...RECIPES, 'sandbox/loop.ts'];
+
+const labelOf = (key: string): string =>
+  (App.triggers[key] as unknown as { display: { label: string } }).display.label;
+
+describe('the names users read', () => {
+  it.each([
+    [
+      'README.md',
+      ['reward_redemption_requested', 'new_reward_redemption', 'loudcrowd_reward_event'],
+    ],
+    ['docs/recipes/README.md', ['reward_redemption_requested', 'new_reward_redemption']],
+    ['docs/recipes/tremendous.md', ['reward_redemption_requested', 'new_reward_redemption']],
+    ['docs/recipes/tango-card.md', ['reward_redemption_requested', 'new_reward_redemption']],
+    [
+      'docs/recipes/webhooks-by-zapier.md',
+      ['reward_redemption_requested', 'new_reward_redemption', 'loudcrowd_reward_event'],
+    ],
+    [
+      'sandbox/loop.ts',
+      ['reward_redemption_requested', 'new_reward_redemption', 'loudcrowd_reward_event'],
+    ],
+  ])('%s calls the triggers what the Zap editor calls them', (path, keys) => {
+    const text = read(path).replace(/\s+/g, ' ');
+    for (const key of keys) expect(text).toContain(labelOf(key));
+  });
+
+  it.each(DOCS)('%s uses no retired trigger label', (path) => {
+    const text = read(path).replace(/\s+/g, ' ');
+    expect(
+      text.match(
+        /Reward Redemption Requested \(Instant\)|New Reward Redemption|\((Instant|Polling)\)/g,
+      ),
+    ).toBeNull();
+  });
+});

@@ -1,0 +1,13 @@
+import nock from 'nock';
+import page1 from '../influitive/fixtures/reward_redemptions_page1.json';
+import page2 from '../influitive/fixtures/reward_redemptions_page2.json';
+import { API } from './bundle';
+
+/** Influitive's pending list on two pages (the fixtures), linked by links.next. */
+export const nockBothPages = () =>
+  nock(API)
+    .get('/reward_redemptions')
+    .reply(200, page1)
+    .get('/reward_redemptions')
+    .query({ page: '2' })
+    .reply(200, page2);
