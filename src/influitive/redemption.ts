@@ -230,30 +230,35 @@ const preferInner = (outer: JsonObject, inner: JsonObject): boolean => {
 /**
  * The redemption inside a webhook delivery: the body itself, or wrapped in `reward_redemption`,
  * `redemption`, `data` or `payload` (possibly twice). Members beside the redemption at any level
- * (`contacts`, `contact`, `member`) are kept for the normaliser.
+ * (`contacts`, `contact`, `member`) are kept for the normaliser. An object reached through
+ * `reward_redemption` or `redemption` that has an id is the redemption; any other object with an id
+ * is too, unless it is an envelope around one (see `preferInner`, judged on the object as sent).
  */
 export const unwrapRedemptionDelivery = (
   body: unknown,
 ): { redemption: JsonObject; contacts: unknown[] } => {
   const contacts: unknown[] = [];
   let current: unknown = body;
+  let named = false;
+  // A member or reward beside a wrapper belongs to the redemption inside it.
+  let carried: JsonObject = {};
   for (let depth = 0; depth <= MAX_WRAPPING && isJsonObject(current); depth += 1) {
-    const level: JsonObject = current;
-    if (Array.isArray(level.contacts)) contacts.push(...level.contacts);
-    const wrapped = WRAPPER_KEYS.map((key) => level[key]).find(isJsonObject);
-    if (
-      wrapped === undefined ||
-      (firstString(level, ID_KEYS) !== undefined && !preferInner(level, wrapped))
-    ) {
+    const sent: JsonObject = current;
+    const level: JsonObject = { ...carried, ...sent };
+    if (Array.isArray(sent.contacts)) contacts.push(...sent.contacts);
+    const wrapper = WRAPPER_KEYS.find((key) => isJsonObject(sent[key]));
+    const wrapped = wrapper === undefined ? undefined : (sent[wrapper] as JsonObject);
+    const hasId = firstString(sent, ID_KEYS) !== undefined;
+    if (wrapped === undefined || (hasId && (named || !preferInner(sent, wrapped)))) {
       return { redemption: level, contacts };
     }
-    // A member or reward beside the wrapper belongs to the redemption inside it.
-    current = {
-      ...(isJsonObject(level.contact) ? { contact: level.contact } : {}),
-      ...(isJsonObject(level.member) ? { member: level.member } : {}),
-      ...(isJsonObject(level.reward) ? { reward: level.reward } : {}),
-      ...wrapped,
-    };
+    carried = Object.fromEntries(
+      (['contact', 'member', 'reward'] as const)
+        .filter((key) => isJsonObject(level[key]))
+        .map((key) => [key, level[key]]),
+    );
+    named = wrapper === 'reward_redemption' || wrapper === 'redemption';
+    current = wrapped;
   }
   throw new RedemptionShapeError(
     isJsonObject(current)

@@ -231,18 +231,22 @@ const deliveredRedemptionId = (content: string): string | undefined => {
   const body = parsed(content);
   if (!body.ok) return undefined;
   let level: unknown = body.value;
+  let named = false;
   for (let depth = 0; depth <= MAX_WRAPPING && isObject(level); depth += 1) {
     const current: Record<string, unknown> = level;
     const id = REDEMPTION_ID_KEYS.map((key) => idOf(current[key])).find(Boolean);
-    const wrapped = WRAPPER_KEYS.map((key) => current[key]).find(isObject);
+    const wrapperKey = WRAPPER_KEYS.find((key) => isObject(current[key]));
+    const wrapped = wrapperKey === undefined ? undefined : current[wrapperKey];
     const innerWins =
-      wrapped !== undefined &&
+      isObject(wrapped) &&
       hasOwnId(wrapped, 0) &&
       (['reward_redemption', 'redemption'].some(
         (key) => isObject(current[key]) && hasOwnId(current[key] as Record<string, unknown>, 0),
       ) ||
         !REDEMPTION_FIELDS.some((field) => current[field] !== undefined));
-    if (id !== undefined && !innerWins) return id;
+    // Reached through reward_redemption or redemption, an object with an id is the redemption.
+    if (id !== undefined && (named || !innerWins)) return id;
+    named = wrapperKey === 'reward_redemption' || wrapperKey === 'redemption';
     level = wrapped;
   }
   return undefined;

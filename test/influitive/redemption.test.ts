@@ -334,8 +334,18 @@ describe('envelopes with their own id', () => {
     expect(unwrapRedemptionDelivery(body).redemption.id).toBe(48213);
   });
 
+  it('keeps a redemption reached through reward_redemption, whatever it wraps in turn', () => {
+    const body = {
+      reward: { name: 'Amazon.com Gift Card ($25)' },
+      reward_redemption: { id: 48213, payload: { id: 'attachment-1' } },
+    };
+    const { redemption } = unwrapRedemptionDelivery(body);
+    expect(redemption.id).toBe(48213);
+    expect(redemption.reward).toEqual({ name: 'Amazon.com Gift Card ($25)' });
+  });
+
   it('keeps a redemption whose own fields include an object under data', () => {
     const body = { id: 48213, reward_id: 731, data: { id: 'attachment-1' } };
-    expect(unwrapRedemptionDelivery(body).redemption).toBe(body);
+    expect(unwrapRedemptionDelivery(body).redemption).toEqual(body);
   });
 });
