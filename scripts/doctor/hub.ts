@@ -13,6 +13,7 @@ import type { Member } from '../../src/influitive/member';
 import { listRewards, type Reward } from '../../src/influitive/triggers/reward';
 import { scrubSecrets } from '../../src/shared/secrets';
 import type { Bundle, ZObject } from '../../src/shared/types';
+import { zapierErrorParts } from '../../src/shared/zapier-errors';
 
 export const MAX_REQUESTS = 3;
 
@@ -109,22 +110,6 @@ export const guardedZ = (z: ZObject, requests: RequestMade[], bodies: string[]):
   return { ...z, request: request as unknown as RequestFn };
 };
 
-/** The human message of a z.errors value: Error and ThrottledError carry it inside JSON. */
-const messageOf = (raw: string): { message: string; code: string | undefined } => {
-  try {
-    const parsed = JSON.parse(raw) as { message?: unknown; code?: unknown };
-    if (typeof parsed.message === 'string') {
-      return {
-        message: parsed.message,
-        code: typeof parsed.code === 'string' ? parsed.code : undefined,
-      };
-    }
-  } catch {
-    // Not JSON: a plain message.
-  }
-  return { message: raw, code: undefined };
-};
-
 interface Progress {
   reading: HubReading;
   /** The step running, for naming the one that failed. */
@@ -179,7 +164,7 @@ export const readHub = async ({ token, orgId }: HubCredentials): Promise<HubRead
       name: (error as { name?: string } | undefined)?.name,
       message: error instanceof Error ? error.message : String(error),
     };
-    const { message, code } = messageOf(original.message);
+    const { message, code } = zapierErrorParts(original.message);
     progress.reading.failure = {
       step: progress.step,
       type: original.name ?? 'Error',

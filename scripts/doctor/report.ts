@@ -1,6 +1,7 @@
 /** The doctor's findings as text: what the hub confirms, then what would hurt in production. */
 import { describeListOrder } from '../../src/influitive/list-order';
 import type { Reward } from '../../src/influitive/triggers/reward';
+import { MAX_DROPDOWN_PAGES } from '../../src/shared/editor';
 import { idString, isJsonObject } from '../../src/shared/types';
 import type { HubFailure } from './hub';
 import type { PageInspection, RedemptionReading, WebhookInspection } from './inspect';
@@ -193,7 +194,7 @@ export const formatRewards = (rewards: readonly Reward[], body: unknown): string
     ? ` (${published} published)`
     : '';
   const next = hasNextLink(body)
-    ? 'and a next link: the Reward dropdown shows only this first page'
+    ? 'and a next link: the Reward dropdown pages through it with "Load more"'
     : 'no next link';
   return `${plural(rewards.length, 'reward')}${counted}, ${rewardList(body)}, ${next}`;
 };
@@ -270,7 +271,7 @@ export const warningsFor = ({ readings, page, rewards }: WarningContext): string
   if (rewards) {
     if (hasNextLink(rewards.body)) {
       warnings.push(
-        'GET /external/rewards has a next page, which the Reward dropdowns do not read: rewards past the first page cannot be picked as a filter (type their ID instead).',
+        `GET /external/rewards has a next page: the Reward dropdowns reach the rest with "Load more", up to ${MAX_DROPDOWN_PAGES} pages; past that, type a reward's ID.`,
       );
     }
     const known = new Set(

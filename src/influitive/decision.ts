@@ -1,4 +1,5 @@
 import { type Bundle, isJsonObject, type ZObject } from '../shared/types';
+import { zapierErrorParts } from '../shared/zapier-errors';
 import { callInfluitive } from './client';
 import { pathId } from './ids';
 
@@ -55,19 +56,16 @@ const mayHaveBeenApplied = (
   decision: Decision,
   id: string,
 ): unknown => {
-  if (!(error instanceof Error)) return error;
-  let detail: { message?: unknown; code?: unknown; status?: unknown };
-  try {
-    detail = JSON.parse(error.message) as { message?: unknown; code?: unknown; status?: unknown };
-  } catch {
-    return error;
-  }
-  if (detail.code !== 'influitive_timeout' && detail.code !== 'influitive_unreachable')
+  const { message, code, status } = zapierErrorParts(error);
+  if (
+    !(error instanceof Error) ||
+    (code !== 'influitive_timeout' && code !== 'influitive_unreachable')
+  )
     return error;
   return new z.errors.Error(
-    `${String(detail.message)} The ${decision} of reward redemption ${id} may or may not have been applied. Running this step again is safe: if it was applied, the rerun reports it as already ${PAST_TENSE[decision]}.`,
-    detail.code,
-    typeof detail.status === 'number' ? detail.status : 504,
+    `${message} The ${decision} of reward redemption ${id} may or may not have been applied. Running this step again is safe: if it was applied, the rerun reports it as already ${PAST_TENSE[decision]}.`,
+    code,
+    status ?? 504,
   );
 };
 

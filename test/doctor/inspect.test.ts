@@ -217,7 +217,7 @@ describe('warningsFor', () => {
     });
 
     expect(warnings).toContain(
-      'GET /external/rewards has a next page, which the Reward dropdowns do not read: rewards past the first page cannot be picked as a filter (type their ID instead).',
+      'GET /external/rewards has a next page: the Reward dropdowns reach the rest with "Load more", up to 10 pages; past that, type a reward\'s ID.',
     );
     expect(warnings).toContain(
       'Reward 812 on the pending page is not in GET /external/rewards, so the Reward filter cannot offer it.',
