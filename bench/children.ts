@@ -1,6 +1,40 @@
 /** Child processes of the bench: the bundled bench itself, run with a mode, answering over IPC. */
 import { type ChildProcess, fork } from 'node:child_process';
+import { subscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { BENCH_SCRIPT, REPO_ROOT } from './paths';
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** Hosts this process tried to reach beyond the loopback (each such request was destroyed). */
+export const offlineViolations: string[] = [];
+
+/**
+ * Keeps this process offline: an HTTP request made with Node's http/https (which node-fetch, and so
+ * core's z.request, RPC client and log stream, use) to any host but the loopback is destroyed as
+ * soon as it is created, before its socket can connect (a DNS lookup of the name may already have
+ * started), and recorded, so the bench fails instead of quietly measuring a trip to the Internet.
+ */
+export const guardOffline = (): void => {
+  const refuse = (message: unknown) => {
+    const { request } = message as { request: ClientRequest };
+    if (LOCAL_HOSTS.has(request.host) || request.destroyed) return;
+    offlineViolations.push(request.host);
+    request.destroy(new Error(`the bench is offline: refused a request to ${request.host}`));
+  };
+  // `created` is published at the end of ClientRequest's constructor; `start` (when the request is
+  // ended) is the fallback for Node versions without it.
+  subscribe('http.client.request.created', refuse);
+  subscribe('http.client.request.start', refuse);
+};
+
+export const assertStayedOffline = (): void => {
+  if (offlineViolations.length > 0) {
+    throw new Error(
+      `tried to leave the machine: requests to ${[...new Set(offlineViolations)].join(', ')}`,
+    );
+  }
+};
 
 export interface ChildMessage {
   type: string;
@@ -12,20 +46,26 @@ export interface BenchChild {
   /** The next message of this type (rejects if the child exits first). */
   next: (type: string) => Promise<ChildMessage>;
   send: (message: ChildMessage) => void;
-  /** Resolves once the child has exited. */
+  /** Resolves once the child has exited cleanly; rejects if it failed or exited non-zero. */
   exited: Promise<number | null>;
 }
 
 export const forkBench = (
   mode: string,
-  options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; onProgress?: (line: string) => void },
+  options: {
+    env?: NodeJS.ProcessEnv;
+    execArgv?: string[];
+    onProgress?: (line: string) => void;
+    /** Drop the child's stdout (the app's z.console lines when it runs without a Zapier token). */
+    quiet?: boolean;
+  },
 ): BenchChild => {
   const child = fork(BENCH_SCRIPT, [mode], {
     cwd: REPO_ROOT,
     execPath: process.execPath,
     execArgv: options.execArgv ?? [],
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });
   const queue: ChildMessage[] = [];
   const waiting: {
@@ -44,6 +84,7 @@ export const forkBench = (
       return;
     }
     if (message.type === 'error') {
+      reportedError = true;
       exitError = new Error(`bench child (${mode}) failed: ${String(message.message)}`);
       failAll();
       return;
@@ -53,13 +94,17 @@ export const forkBench = (
     if (waiter) waiter.resolve(message);
     else queue.push(message);
   });
-  const exited = new Promise<number | null>((resolve) => {
+  let reportedError = false;
+  const exited = new Promise<number | null>((resolve, reject) => {
     child.on('exit', (code) => {
       if (!exitError) exitError = new Error(`bench child (${mode}) exited with code ${code}`);
       failAll();
-      resolve(code);
+      if (code === 0 && !reportedError) resolve(code);
+      else reject(exitError);
     });
   });
+  // Awaited by whoever stops the child; a failure nobody awaits yet is not an unhandled rejection.
+  exited.catch(() => undefined);
   return {
     process: child,
     exited,
@@ -93,8 +138,12 @@ export const toParent = (message: ChildMessage): Promise<void> =>
 
 /** In a child: runs main, reporting a failure to the bench before exiting non-zero. */
 export const runChildMain = (main: () => Promise<void>): void => {
+  guardOffline();
   main()
-    .then(() => process.disconnect?.())
+    .then(() => {
+      assertStayedOffline();
+      process.disconnect?.();
+    })
     .catch(async (error: unknown) => {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       await toParent({ type: 'error', message }).catch(() => undefined);

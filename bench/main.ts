@@ -1,14 +1,16 @@
 /**
- * `npm run bench` (through bench/run.mjs): cold start, per-event cost, requests per poll and build
- * size, each against its floor in the same run. Prints a table and writes bench/results.json.
- * Offline: everything is on 127.0.0.1 or in child processes of this one.
+ * `npm run bench` (through bench/run.mjs): cold start, per-event cost, one delivery's wall time,
+ * requests per delivery and per poll, and build size, each against its floor in the same run.
+ * Prints a table and writes bench/results.json.
+ * Offline: everything is on 127.0.0.1 or in child processes of this one, and every process refuses
+ * HTTP requests to any other host (bench/children.ts guardOffline).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { FakeZapierRpc } from '../sandbox/zapier-rpc';
 import { measureBuildSize } from './build-size';
-import { runChildMain } from './children';
+import { assertStayedOffline, guardOffline, runChildMain } from './children';
 import { measureColdStart } from './cold-start';
+import { measureDelivery, runDeliveryChild } from './delivery';
 import { RESULTS_PATH } from './paths';
 import { measurePerEvent, runPerEventChild } from './per-event';
 import { type BenchResults, renderReport } from './report';
@@ -23,20 +25,17 @@ const main = async (): Promise<void> => {
   const takenAt = new Date().toISOString();
   log('cold start');
   const coldStart = measureColdStart(log);
-  log('per-event cost');
-  const rpc = await new FakeZapierRpc().start();
-  let perEvent: Awaited<ReturnType<typeof measurePerEvent>>;
-  try {
-    perEvent = await measurePerEvent(rpc, log);
-  } finally {
-    await rpc.stop();
-  }
+  log('per-event cost (one process per definition)');
+  const perEvent = await measurePerEvent(log);
+  log('one delivery (Influitive sandbox and z.cache over the RPC stand-in)');
+  const delivery = await measureDelivery(log);
   log('requests per poll');
   const requestsPerPoll = await measureRequestsPerPoll(log);
   log('requests per delivery (verification, both list orders)');
   const verification = await measureVerification(log);
   log('build size');
   const buildSize = measureBuildSize(log);
+  assertStayedOffline();
 
   const [cpu] = cpus();
   const bench: BenchResults = {
@@ -50,7 +49,7 @@ const main = async (): Promise<void> => {
       arch: process.arch,
     },
     durationSeconds: Math.round((performance.now() - started) / 100) / 10,
-    results: { coldStart, perEvent, requestsPerPoll, verification, buildSize },
+    results: { coldStart, perEvent, delivery, requestsPerPoll, verification, buildSize },
   };
   writeFileSync(RESULTS_PATH, `${JSON.stringify(bench, null, 2)}\n`);
   process.stdout.write(`${renderReport(bench)}\n\nWrote bench/results.json.\n`);
@@ -58,8 +57,10 @@ const main = async (): Promise<void> => {
 
 const mode = process.argv[2];
 if (mode === 'per-event') runChildMain(runPerEventChild);
+else if (mode === 'delivery') runChildMain(runDeliveryChild);
 else if (mode === 'poll') runChildMain(runPollChild);
 else {
+  guardOffline();
   main().catch((error: unknown) => {
     process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 1;

@@ -164,6 +164,7 @@ export const measureRequestsPerPoll = async (
       const child = forkBench('poll', {
         env: { INFLUITIVE_API_URL: sandbox.url },
         execArgv: ['--expose-gc'],
+        quiet: true,
       });
       states.push({ pending, sandbox, child, runs: [] });
       await child.next('ready');
