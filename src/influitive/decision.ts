@@ -116,10 +116,7 @@ export const decideRedemption = async (
         }
         if (status === 409 || status === 422) {
           const made = decisionNamedIn(detail.apiWords);
-          if (made === decision) {
-            alreadyDecided = true;
-            return ALREADY_DONE;
-          }
+          if (made === decision) return ALREADY_DONE;
           const words = detail.apiWords ? ` Influitive said: "${detail.apiWords}"` : '';
           const what =
             made === OTHER[decision]
@@ -135,11 +132,8 @@ export const decideRedemption = async (
       },
     }));
   } catch (error) {
-    if (error === ALREADY_DONE) {
-      data = undefined;
-    } else {
-      throw mayHaveBeenApplied(z, error, decision, id);
-    }
+    if (error !== ALREADY_DONE) throw mayHaveBeenApplied(z, error, decision, id);
+    alreadyDecided = true;
   }
 
   return {

@@ -303,7 +303,7 @@ export class PendingReader {
   async readGrowingEnd(
     layout: PendingLayout,
     stopWhen?: (redemption: RewardRedemption) => boolean,
-  ): Promise<{ redemptions: RewardRedemption[]; covered: boolean; found: boolean }> {
+  ): Promise<{ redemptions: RewardRedemption[]; covered: boolean }> {
     const known = new Set(layout.pages.flatMap((page) => page.ids));
     if (layout.order === 'newest_first') {
       const walk = await this.walk(FIRST_PAGE, {
@@ -313,7 +313,7 @@ export class PendingReader {
       const joined = walk.complete || walk.pages.some((p) => p.ids.some((id) => known.has(id)));
       const found = stopWhen ? walk.redemptions.some(stopWhen) : false;
       if (joined || found) await this.recordGrowth(layout, walk.pages, 'front', joined);
-      return { redemptions: walk.redemptions, covered: joined, found };
+      return { redemptions: walk.redemptions, covered: joined };
     }
     // Oldest first: start at the last known page and step back until the first id read is known.
     for (let index = layout.pages.length - 1; index >= 0; index -= 1) {
@@ -325,11 +325,11 @@ export class PendingReader {
       const joined = walk.complete && (index === 0 || (first !== undefined && known.has(first)));
       if (joined || found) {
         await this.recordGrowth(layout, walk.pages, index, joined);
-        return { redemptions: walk.redemptions, covered: joined, found };
+        return { redemptions: walk.redemptions, covered: joined };
       }
       if (walk.stop === 'requests' || walk.stop === 'deadline') break;
     }
-    return { redemptions: [], covered: false, found: false };
+    return { redemptions: [], covered: false };
   }
 
   /** Folds pages read at the growing end into the layout. */
