@@ -18,13 +18,19 @@ const DEFAULT_IDENTITY: RpcIdentity = { userId: 'user-1', authId: 'auth-1' };
  *   none (the whole app), so two connections never see each other's keys;
  * - `zcache_set` honours `nx` (false when the key exists; the in-memory mock in createAppTester
  *   ignores it) and `ttl`; it answers `null` when throttled, and a 500 when the cache is down;
+ * - `lose-answers` stores a set and answers 502 (core retries it, and the retry sees the key);
+ *   `hang` never answers, as core sets no timeout on these calls;
  * - `get_cursor`/`set_cursor` keep a string per `storeKey` (one per Zap) for an hour.
  * It also takes the log stream core sends once it has a token (`logUrl`), keeping the lines.
  */
 export class FakeZapierRpc {
   readonly store = new Map<string, { value: string; expiresAt: number | undefined }>();
   readonly cursors = new Map<string, { value: string; expiresAt: number }>();
-  mode: 'up' | 'throttled' | 'down' = 'up';
+  /**
+   * `lose-answers`: a set is stored but answered 502, as when Zapier's store wrote it and the answer
+   * was lost (core's RPC client then retries it); `hang`: calls are never answered.
+   */
+  mode: 'up' | 'throttled' | 'down' | 'lose-answers' | 'hang' = 'up';
   calls: { method: string; params: unknown[]; identity: RpcIdentity; storeKey?: string }[] = [];
   readonly logLines: string[] = [];
   private readonly identities = new Map<string, RpcIdentity>();
@@ -70,6 +76,12 @@ export class FakeZapierRpc {
         const identity =
           (typeof token === 'string' ? this.identities.get(token) : undefined) ?? DEFAULT_IDENTITY;
         this.calls.push({ method, params, identity, ...(storeKey ? { storeKey } : {}) });
+        if (this.mode === 'hang') return;
+        if (this.mode === 'lose-answers' && method === 'zcache_set') {
+          this.handle(method, params, identity, storeKey);
+          res.writeHead(502, { 'content-type': 'application/json' }).end('{"error":"bad gateway"}');
+          return;
+        }
         if (this.mode === 'down') {
           res
             .writeHead(500, { 'content-type': 'application/json' })
@@ -96,6 +108,8 @@ export class FakeZapierRpc {
   }
 
   async stop(): Promise<void> {
+    // Hung calls hold their sockets open; end them so the server can close.
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
     );

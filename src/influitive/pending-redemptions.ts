@@ -9,7 +9,7 @@
  * cache is down every run reads directly, within the same cap.
  */
 import { clock, Deadline } from '../shared/deadline';
-import { cacheDelete, cacheGet } from '../shared/dedupe';
+import { cacheDelete, cacheGet } from '../shared/cache';
 import { scrubSecrets, secretsOf } from '../shared/secrets';
 import { type Bundle, isJsonObject, type ZObject } from '../shared/types';
 import { callInfluitive, requestTimeoutMs } from './client';
@@ -205,7 +205,7 @@ export class PendingReader {
     if (this.layoutLoaded) return this.layout;
     this.layoutLoaded = true;
     try {
-      const stored = await cacheGet(this.z, LAYOUT_CACHE_KEY, ['auth']);
+      const stored = await cacheGet(this.z, LAYOUT_CACHE_KEY);
       this.layout = isLayout(stored) ? stored : undefined;
     } catch (error) {
       this.z.console.log(
@@ -269,7 +269,7 @@ export class PendingReader {
     if (!this.holdsWalkLock) return;
     this.holdsWalkLock = false;
     try {
-      await cacheDelete(this.z, WALK_LOCK_KEY, ['auth']);
+      await cacheDelete(this.z, WALK_LOCK_KEY);
     } catch {
       // It expires on its own within WALK_LOCK_SECONDS.
     }

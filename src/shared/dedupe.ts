@@ -1,22 +1,6 @@
+import { type Claim, claimKey } from './cache';
 import type { Bundle, ZObject } from './types';
 import { idString } from './types';
-
-/**
- * `z.cache.get` in a scope. Core 19 passes the scope on to Zapier's store, but its typings leave
- * the argument out; a get must name the same scope as the set it reads.
- */
-export const cacheGet = (z: ZObject, key: string, scope: ('user' | 'auth')[]): Promise<unknown> =>
-  (z.cache.get as (key: string, scope: string[]) => Promise<unknown>)(key, scope);
-
-/** `z.cache.delete` in a scope (the same gap in core's typings as `cacheGet`). */
-export const cacheDelete = (
-  z: ZObject,
-  key: string,
-  scope: ('user' | 'auth')[],
-): Promise<unknown> =>
-  (z.cache.delete as (key: string, scope: string[]) => Promise<unknown>)(key, scope);
-
-export type DeliveryClaim = 'first' | 'duplicate' | 'unknown';
 
 export const THIRTY_DAYS_SECONDS = 30 * 24 * 60 * 60;
 
@@ -58,30 +42,9 @@ export const deliveryScope = (bundle: Pick<Bundle, 'meta'>): DeliveryScope => {
 };
 
 /**
- * Claims a delivery key with Zapier's cache as a set-if-absent (`nx`), scoped to this connection.
- * Best effort only: `z.cache` is documented as internal, so when it is unavailable or throttled
- * (`null`) the delivery passes and the vendor idempotency key remains the guarantee.
+ * Claims a delivery key for this connection (see `claimKey`): `repeat` only when another run's
+ * claim is there. Best effort: when the cache cannot say, the delivery passes and the vendor
+ * idempotency key remains the guarantee.
  */
-export const claimDelivery = async (
-  z: ZObject,
-  key: string,
-  ttlSeconds: number,
-): Promise<DeliveryClaim> => {
-  try {
-    const stored = await z.cache.set(
-      key,
-      { claimed_at: new Date().toISOString() },
-      ttlSeconds,
-      ['auth'],
-      true,
-    );
-    if (stored === true) return 'first';
-    if (stored === false) return 'duplicate';
-    return 'unknown';
-  } catch (error) {
-    z.console.log(
-      `De-duplication skipped: Zapier's cache is unavailable (${(error as Error).message}).`,
-    );
-    return 'unknown';
-  }
-};
+export const claimDelivery = async (z: ZObject, key: string, ttlSeconds: number): Promise<Claim> =>
+  claimKey(z, key, ttlSeconds);

@@ -97,7 +97,7 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
       scope.key(`influitive-redemption:${redemption.id}`),
       THIRTY_DAYS_SECONDS,
     );
-    if (claim === 'duplicate') {
+    if (claim.outcome === 'repeat') {
       throw haltDelivery(
         z,
         bundle,

@@ -77,7 +77,7 @@ const undeliveredEvents = async (
       claimDelivery(z, scope.key(`loudcrowd-reward:${event.lcId}`), THIRTY_DAYS_SECONDS),
     ),
   );
-  return events.filter((_, index) => claims[index] !== 'duplicate');
+  return events.filter((_, index) => claims[index]?.outcome !== 'repeat');
 };
 
 /** The halt for a delivery whose every event already reached this Zap. */

@@ -29,7 +29,7 @@ const deliver = async (body: unknown): Promise<Item[]> =>
 
 /** The `zcache_set` calls: key, TTL and the set-if-absent flag. */
 const claims = () =>
-  rpc.calls.map(({ method, params }) => ({
+  rpc.calls.filter(({ method }) => method === 'zcache_set').map(({ method, params }) => ({
     method,
     key: params[0],
     ttl: params[2],
