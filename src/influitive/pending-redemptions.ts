@@ -8,8 +8,9 @@
  * polls shares that work, and a forged id cannot make every delivery read the whole list. When the
  * cache is down every run reads directly, within the same cap.
  */
-import { clock, Deadline } from '../shared/deadline';
+
 import { cacheDelete, cacheGet } from '../shared/cache';
+import { clock, Deadline } from '../shared/deadline';
 import { scrubSecrets, secretsOf } from '../shared/secrets';
 import { type Bundle, isJsonObject, type ZObject } from '../shared/types';
 import { callInfluitive, requestTimeoutMs } from './client';
