@@ -29,12 +29,14 @@ const deliver = async (body: unknown): Promise<Item[]> =>
 
 /** The `zcache_set` calls: key, TTL and the set-if-absent flag. */
 const claims = () =>
-  rpc.calls.filter(({ method }) => method === 'zcache_set').map(({ method, params }) => ({
-    method,
-    key: params[0],
-    ttl: params[2],
-    nx: params[4],
-  }));
+  rpc.calls
+    .filter(({ method }) => method === 'zcache_set')
+    .map(({ method, params }) => ({
+      method,
+      key: params[0],
+      ttl: params[2],
+      nx: params[4],
+    }));
 
 const claimOf = (lcId: string) => ({
   method: 'zcache_set',
