@@ -113,6 +113,11 @@ export interface HttpSandboxOptions {
   /** Default 0: a free port. */
   port?: number;
   now?: () => Date;
+  /**
+   * Waited before each request is answered (the answer reflects the state after it): an API that
+   * takes time per request, on whatever clock the caller gives (tests: their injected clock).
+   */
+  latency?: (request: SandboxRequest) => Promise<void>;
 }
 
 export interface HttpSandbox {
@@ -300,6 +305,7 @@ export const startHttpSandbox = async (
 
     const fault = faults.take(method, target);
     if (fault?.kind === 'delay' && !(await sleeps.sleep(fault.ms))) return;
+    await options.latency?.(request);
     if (closed) return;
 
     const answer: SandboxAnswer =

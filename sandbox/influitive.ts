@@ -184,8 +184,11 @@ export interface InfluitiveSandbox extends HttpSandbox {
   /** "An advocate requests a reward": a new pending redemption, returned. */
   addRedemption(input: NewRedemption): RedemptionRecord;
   addMember(input: NewMember): MemberRecord;
-  /** Adds n synthetic pending redemptions (newest last added) and returns their ids. */
-  seedPending(count: number): number[];
+  /**
+   * Adds n synthetic pending redemptions (newest last added), one every `spacingMs` (default a
+   * second) up to now, and returns their ids.
+   */
+  seedPending(count: number, spacingMs?: number): number[];
   /** POSTs the "Reward Redemption Requested" webhook for a redemption to url. */
   deliverWebhook(
     url: string,
@@ -194,6 +197,13 @@ export interface InfluitiveSandbox extends HttpSandbox {
   ): Promise<WebhookResult>;
   /** Forgets every IP's request count. */
   resetRateLimit(): void;
+  /**
+   * Lists a pending redemption with another status word (`approved`: "approved, awaiting
+   * fulfillment" on some hubs); it stays pending and can still be decided.
+   */
+  listAs(redemptionId: number, status: string): void;
+  /** An admin fulfills a redemption in the hub, at once (between two of the app's page reads). */
+  decideNow(redemptionId: number): void;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -503,11 +513,14 @@ export const startInfluitiveSandbox = async (
     return options.listOrder === 'oldest_first' ? visible.slice().reverse() : visible;
   };
 
+  const listedStatus = new Map<number, string>();
   const listPending = (request: SandboxRequest): SandboxAnswer => {
     const requested = Number.parseInt(request.url.searchParams.get('page') ?? '1', 10);
     const page = Number.isInteger(requested) && requested >= 1 ? requested : 1;
     const pending = listed();
-    const items = pending.slice((page - 1) * pageSize, page * pageSize);
+    const items = pending
+      .slice((page - 1) * pageSize, page * pageSize)
+      .map((item) => ({ ...item, status: listedStatus.get(item.id) ?? item.status }));
     const contactIds = [...new Set(items.map((item) => item.contact_id))];
     const next = new URL('/reward_redemptions', request.origin);
     for (const [key, value] of request.url.searchParams) next.searchParams.append(key, value);
@@ -705,7 +718,7 @@ export const startInfluitiveSandbox = async (
     return hub.syntheticMembers;
   };
 
-  const seedPending = (count: number): number[] => {
+  const seedPending = (count: number, spacingMs = 1000): number[] => {
     if (!Number.isInteger(count) || count < 0) {
       throw new Error(`seedPending needs a whole number of redemptions, got ${count}.`);
     }
@@ -722,8 +735,8 @@ export const startInfluitiveSandbox = async (
         uuid: randomUUID(),
         reward,
         member,
-        // One a second up to now, so the last added is the newest.
-        created_at: timestampWithOffset(end - (count - 1 - i) * 1000, offset),
+        // One every spacingMs up to now, so the last added is the newest.
+        created_at: timestampWithOffset(end - (count - 1 - i) * spacingMs, offset),
         status: 'pending',
       });
       hub.insertRedemption(record);
@@ -803,6 +816,14 @@ export const startInfluitiveSandbox = async (
     addRedemption,
     addMember,
     seedPending,
+    listAs: (redemptionId, status) => {
+      listedStatus.set(redemptionId, status);
+    },
+    decideNow: (redemptionId) => {
+      const record = hub.findRedemption(redemptionId);
+      if (record === undefined || record.status !== 'pending') return;
+      hub.replaceRedemption({ ...record, status: 'fulfilled', decided_at: stamp(now()) });
+    },
     deliverWebhook,
     resetRateLimit: () => limiter?.reset(),
   };

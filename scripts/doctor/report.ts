@@ -1,5 +1,5 @@
 /** The doctor's findings as text: what the hub confirms, then what would hurt in production. */
-import { describeListOrder } from '../../src/influitive/list-order';
+import { describeListOrder } from '../../src/influitive/pending/order';
 import type { Reward } from '../../src/influitive/triggers/reward';
 import { MAX_DROPDOWN_PAGES } from '../../src/shared/editor';
 import { idString, isJsonObject } from '../../src/shared/types';

@@ -7,7 +7,7 @@ import { Deadline } from '../shared/deadline';
 import { scrubSecrets, secretsOf } from '../shared/secrets';
 import { type Bundle, isJsonObject, type ZObject } from '../shared/types';
 import { zapierErrorMessage } from '../shared/zapier-errors';
-import { FIRST_PAGE, PendingReader } from './pending-redemptions';
+import { FIRST_PAGE, influitivePages, RunBudget } from './pending/list';
 import { type RewardRedemption, redemptionOutputFields } from './redemption';
 
 type FieldType = 'string' | 'number' | 'boolean' | 'datetime';
@@ -118,12 +118,9 @@ export const hubMetadataOutputFields = async (
   z: ZObject,
   bundle: Bundle,
 ): Promise<MetadataOutputField[]> => {
-  const reader = new PendingReader(z, bundle, {
-    deadline: new Deadline(FIELDS_BUDGET_MS),
-    maxRequests: 1,
-  });
+  const budget = new RunBudget(new Deadline(FIELDS_BUDGET_MS), 1);
   try {
-    const { redemptions } = await reader.readPage(FIRST_PAGE);
+    const { redemptions } = await influitivePages(z, bundle)(FIRST_PAGE, budget);
     return metadataOutputFields(redemptions);
   } catch (error) {
     z.console.log(

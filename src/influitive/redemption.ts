@@ -48,7 +48,12 @@ export interface RedemptionContext {
   orgId?: unknown;
 }
 
-const ID_KEYS = ['id', 'uuid', 'reward_redemption_id', 'redemption_id'] as const;
+/**
+ * Keys that name the redemption itself. In a flat webhook body (`{"id": "evt_9f2",
+ * "reward_redemption_id": 70005, …}`) the plain `id` is the event's, so these win over it.
+ */
+const REDEMPTION_ID_KEYS = ['reward_redemption_id', 'redemption_id', 'redemption_uuid'] as const;
+const ID_KEYS = [...REDEMPTION_ID_KEYS, 'id', 'uuid'] as const;
 const MEMBER_REF_KEYS = [
   'contact_id',
   'member_id',
@@ -168,11 +173,14 @@ export const normalizeRedemption = (
       `The reward redemption has no id (looked for ${ID_KEYS.join(', ')}); its fields are: ${fieldNames(raw)}.`,
     );
   }
+  // The body's own id, when it is not the redemption's (an event id), is kept beside it.
+  const ownId = firstString(raw, ['id']);
   const reward = resolveReward(raw);
   const member = normalizeMember(resolveMember(raw, context.contacts ?? []));
   const requestedAt = REQUESTED_AT_KEYS.map((key) => toIsoWithOffset(raw[key])).find(Boolean);
   return rewardRedemptionSchema.parse({
     ...raw,
+    ...(ownId !== undefined && ownId !== id ? { event_id: ownId } : {}),
     id,
     reward_id: reward.id,
     reward,

@@ -12,7 +12,7 @@
  *   means for it (a trigger lets the delivery through; the vendor's idempotency key still holds).
  */
 import { randomUUID } from 'node:crypto';
-import type { Deadline } from './deadline';
+import { clock, type Deadline } from './deadline';
 import type { ZObject } from './types';
 
 export type CacheScope = ('user' | 'auth')[];
@@ -52,7 +52,7 @@ const bounded = async <T>(call: () => Promise<T>, options: CacheOptions): Promis
     timer = setTimeout(() => reject(new CacheUnavailableError(`no answer in ${ms} ms`)), ms);
   });
   try {
-    return await Promise.race([call(), timeout]);
+    return await clock().busy(Promise.race([call(), timeout]));
   } catch (error) {
     if (error instanceof CacheUnavailableError) throw error;
     throw new CacheUnavailableError((error as Error).message);

@@ -7,11 +7,18 @@
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
+  /**
+   * Marks `work` (a call to Influitive or to Zapier's cache) as under way until it settles. The
+   * real clock ignores it; a test clock moves time only while no such work is under way, so runs
+   * that wait for each other see the same order of events however fast the machine is.
+   */
+  busy<T>(work: Promise<T>): Promise<T>;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  busy: (work) => work,
 };
 
 let activeClock: Clock = systemClock;

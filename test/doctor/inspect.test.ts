@@ -161,7 +161,7 @@ describe('inspectPage', () => {
     expect(page).toMatchObject({ listKey: undefined, listFound: true, count: 3 });
     expect(page.order).toBe('newest_first');
     expect(page.unreadable).toEqual([
-      'The reward redemption has no id (looked for id, uuid, reward_redemption_id, redemption_id); its fields are: uuid, note.',
+      'The reward redemption has no id (looked for reward_redemption_id, redemption_id, redemption_uuid, id, uuid); its fields are: uuid, note.',
     ]);
   });
 
@@ -194,7 +194,7 @@ describe('warningsFor', () => {
     const bare = inspectPage({ reward_redemptions: [{ id: 5, contact_id: 1 }] });
 
     expect(warningsFor({ readings: skipped.readings, page: skipped })).toEqual([
-      '1 record on the page cannot be read as a redemption and would be skipped: The reward redemption has no id (looked for id, uuid, reward_redemption_id, redemption_id); its fields are: name.',
+      '1 record on the page cannot be read as a redemption and would be skipped: The reward redemption has no id (looked for reward_redemption_id, redemption_id, redemption_uuid, id, uuid); its fields are: name.',
     ]);
     expect(warningsFor({ readings: [], page: noList })[0]).toMatch(
       /^The answer to GET \/reward_redemptions holds no list of redemptions the app recognises \(fields: results\)/,

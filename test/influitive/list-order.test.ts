@@ -1,4 +1,4 @@
-import { describeListOrder, detectListOrder } from '../../src/influitive/list-order';
+import { describeListOrder, detectListOrder } from '../../src/influitive/pending/order';
 
 describe('detectListOrder', () => {
   it('reads newest first and oldest first from the request dates, across offsets', () => {

@@ -163,7 +163,7 @@ describe('normalizeRedemption', () => {
   it.each([
     [
       { reward_id: 731 },
-      /has no id \(looked for id, uuid, reward_redemption_id, redemption_id\); its fields are: reward_id/,
+      /has no id \(looked for reward_redemption_id, redemption_id, redemption_uuid, id, uuid\); its fields are: reward_id/,
     ],
     [{ id: '   ' }, /has no id/],
     [{ id: { nested: true } }, /has no id/],
@@ -327,6 +327,19 @@ describe('envelopes with their own id', () => {
       reward_redemption: { id: 48213, reward_id: 731 },
     };
     expect(unwrapRedemptionDelivery(body).redemption.id).toBe(48213);
+  });
+
+  it.each([
+    ['reward_redemption_id', 70005],
+    ['redemption_id', '70005'],
+    ['redemption_uuid', '4f6a9c1e-2b3d-4e5f-8a7b-9c0d1e2f3a4b'],
+  ])('reads a flat event body by its %s, never by the event id', (key, value) => {
+    const body = { id: 'evt_9f2', [key]: value, reward_id: 731, contact_id: 5521 };
+    const { redemption, contacts } = unwrapRedemptionDelivery(body);
+    const normalized = normalizeRedemption(redemption, { contacts });
+    expect(normalized.id).toBe(String(value));
+    expect(normalized.event_id).toBe('evt_9f2');
+    expect(normalized.idempotency_key).toMatch(new RegExp(`-redemption-${String(value)}$`));
   });
 
   it('prefers a generic wrapper with an id when the outer object is not a redemption', () => {

@@ -1,7 +1,7 @@
 import { isEditorRead } from '../../shared/editor';
 import type { Bundle, ZObject } from '../../shared/types';
 import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
-import { fetchPendingRedemptions, MAX_REQUESTS_PER_RUN } from '../pending-redemptions';
+import { fetchPendingRedemptions, MAX_REQUESTS_PER_RUN } from '../pending';
 import { newestFirst, type RewardRedemption } from '../redemption';
 import { redemptionSample } from '../samples';
 

@@ -5,45 +5,30 @@ import {
   MAX_DROPDOWN_PAGES,
   readDropdownPage,
 } from '../../shared/editor';
+import { scrubSecrets, secretsOf } from '../../shared/secrets';
 import type { Bundle, ZObject } from '../../shared/types';
 import { rewardFilterField } from '../fields';
-import { detectListOrder } from '../list-order';
 import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
-import { FIRST_PAGE, growingEndKnown, isStillPending, PendingReader } from '../pending-redemptions';
+import { FIRST_PAGE, isStillPending, pendingContext } from '../pending';
+import { influitivePages, RunBudget } from '../pending/list';
+import { PollWindowError, readPollWindow } from '../pending/window';
 import { isForReward, newestFirst, type RewardRedemption } from '../redemption';
 import { redemptionSample } from '../samples';
 
-/** Zapier reads at most this many items of a poll. */
-export const POLL_LIMIT = 100;
-
 /**
- * The pending redemptions this poll read, newest first. Once the list's order is known, a poll reads
- * only where new redemptions appear (the front of a newest-first list, the tail of an oldest-first
- * one), so a redemption requested after the Zap was turned on reaches it on the next poll, at one
- * or two requests, whatever the backlog. Learning an oldest-first list's tail takes one poll per
- * 1,000 pending (40 pages of 25); those polls return nothing new and log their progress.
+ * The poll window (see `pending/window.ts`): every pending redemption requested in the last 48
+ * hours, read in this run, all of them, so a flood of new ones is held by Zapier visibly rather
+ * than cut. A poll that cannot read its window is an error that says why.
  */
 const readForPoll = async (z: ZObject, bundle: Bundle): Promise<RewardRedemption[]> => {
-  const reader = new PendingReader(z, bundle);
-  const layout = await reader.loadLayout();
-  if (layout && growingEndKnown(layout)) {
-    const grown = await reader.readGrowingEnd(layout);
-    if (grown.covered) return grown.redemptions;
+  try {
+    return await readPollWindow(pendingContext(z, bundle), {
+      baseline: bundle.meta?.isPopulatingDedupe === true,
+    });
+  } catch (error) {
+    if (!(error instanceof PollWindowError)) throw error;
+    throw new z.errors.Error(scrubSecrets(error.message, secretsOf(bundle)), 'poll_window', 503);
   }
-  const resume = layout && !layout.complete && layout.resumeUrl ? layout.resumeUrl : null;
-  const walk = await reader.walk(resume ?? FIRST_PAGE, {
-    // The first pages of a newest-first list already hold the newest redemptions.
-    until: (_page, _index, read) =>
-      resume === null &&
-      read.length >= POLL_LIMIT &&
-      detectListOrder(read.map((r) => r.requested_at)) === 'newest_first',
-  });
-  await reader.recordWalk(walk, resume === null);
-  if (walk.complete || walk.stop === 'match') return walk.redemptions;
-  z.console.log(
-    `Influitive lists more pending redemptions than one poll may read; this poll read ${walk.pages.length} pages and the next one continues from there.`,
-  );
-  return [];
 };
 
 /**
@@ -53,26 +38,26 @@ const readForPoll = async (z: ZObject, bundle: Bundle): Promise<RewardRedemption
  */
 const readForEditor = (z: ZObject, bundle: Bundle): Promise<RewardRedemption[]> => {
   const deadline = new Deadline(DROPDOWN_BUDGET_MS);
-  const reader = new PendingReader(z, bundle, { deadline, maxRequests: MAX_DROPDOWN_PAGES + 1 });
+  const budget = new RunBudget(deadline, MAX_DROPDOWN_PAGES + 1);
+  const pages = influitivePages(z, bundle);
   return readDropdownPage(
     z,
     bundle,
     FIRST_PAGE,
     async (path) => {
-      const read = await reader.readPage(path);
+      budget.requests += 1;
+      const read = await pages(path, budget);
       return { items: read.redemptions, next: read.next };
     },
     deadline,
   );
 };
 
-/** Still pending and of the chosen reward, newest first, at most what Zapier reads. */
+/** Still pending and of the chosen reward, newest first. */
 const forThisZap = (bundle: Bundle, redemptions: readonly RewardRedemption[]) => {
   const rewardId =
     typeof bundle.inputData.reward_id === 'string' ? bundle.inputData.reward_id : undefined;
-  return newestFirst(
-    redemptions.filter((r) => isStillPending(r) && isForReward(r, rewardId)),
-  ).slice(0, POLL_LIMIT);
+  return newestFirst(redemptions.filter((r) => isStillPending(r) && isForReward(r, rewardId)));
 };
 
 /** The pending redemptions, newest first, optionally of one reward. */

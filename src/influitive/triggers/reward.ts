@@ -1,7 +1,7 @@
 import { readDropdownPage } from '../../shared/editor';
 import { type Bundle, firstString, isJsonObject, type ZObject } from '../../shared/types';
 import { callInfluitive, requestTimeoutMs } from '../client';
-import { nextLink } from '../pending-redemptions';
+import { nextLink } from '../pending/list';
 
 export interface Reward {
   id: string;

@@ -11,7 +11,8 @@ import { scrubSecrets, secretsOf } from '../../shared/secrets';
 import type { Bundle, ZObject } from '../../shared/types';
 import { rewardFilterField } from '../fields';
 import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
-import { PendingReader } from '../pending-redemptions';
+import { pendingContext } from '../pending';
+import { unknownReason, verifyPending } from '../pending/verify';
 import {
   isForReward,
   normalizeRedemption,
@@ -20,7 +21,6 @@ import {
   unwrapRedemptionDelivery,
 } from '../redemption';
 import { redemptionSample } from '../samples';
-import { unknownReason, verifyPending } from '../verify-pending';
 import { samplePendingRedemptions } from './new_reward_redemption';
 
 const SOURCE = 'Influitive';
@@ -51,7 +51,7 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
 
   let redemption = delivered;
   if (!isTurnedOff(bundle.inputData.verify_with_api)) {
-    const verdict = await verifyPending(new PendingReader(z, bundle), delivered);
+    const verdict = await verifyPending(pendingContext(z, bundle), delivered);
     if (verdict.kind === 'decided') {
       throw haltDelivery(
         z,
@@ -63,13 +63,13 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
       throw haltDelivery(
         z,
         bundle,
-        `Not pending: reward redemption ${delivered.id} is not in Influitive's pending list. The whole list was read, ${verdict.checks === 1 ? 'once' : `${verdict.checks} times over ${verdict.seconds} s in case the webhook came before the API listed it`}. It was already fulfilled or refused, or never requested, so this delivery was stopped and no reward is sent for it.`,
+        `Not pending: reward redemption ${delivered.id} is not in Influitive's pending list. This run read the whole list ${verdict.checks === 1 ? 'twice' : `${verdict.checks} times over ${verdict.seconds} s, in case the webhook came before the API listed it`}, and the last two reads agreed. It was already fulfilled or refused, or never requested, so this delivery was stopped and no reward is sent for it.`,
       );
     }
     if (verdict.kind === 'unknown') {
       throw new z.errors.Error(
         scrubSecrets(
-          `Could not tell whether reward redemption ${delivered.id} is pending: ${unknownReason(verdict)}. The Zap did not run for it. Replay this run from the Zap history in a few minutes; if it keeps happening, use the "Reward Requested (Checks Every Few Minutes)" trigger instead, which needs no webhook.`,
+          `Could not tell whether reward redemption ${delivered.id} is pending: ${unknownReason(verdict)}. The Zap did not run for it. A Zap on "Reward Requested (Checks Every Few Minutes)" picks it up while it is pending, and "Reward Request Still Waiting" reports it once it has waited; to handle it now, look it up with "Find Reward Redemption" and run the Zap's steps, or decide it in the hub.`,
           secretsOf(bundle),
         ),
         'verification_incomplete',

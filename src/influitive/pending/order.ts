@@ -34,3 +34,26 @@ export const describeListOrder = (order: ListOrder): string =>
     : order === 'oldest_first'
       ? 'oldest first'
       : 'unknown (fewer than two dated redemptions, or mixed dates)';
+
+/** True when no two dated records along the list go against `order` (equal dates are in order). */
+export const keepsOrder = (
+  requestedAt: readonly (string | null | undefined)[],
+  order: 'newest_first' | 'oldest_first',
+): boolean => {
+  const seen = detectListOrder(requestedAt);
+  return seen === order || (seen === 'unknown' && !mixed(requestedAt));
+};
+
+const mixed = (requestedAt: readonly (string | null | undefined)[]): boolean => {
+  const dates = requestedAt
+    .map((value) => Date.parse(value ?? ''))
+    .filter((at) => !Number.isNaN(at));
+  let rises = false;
+  let falls = false;
+  for (let index = 1; index < dates.length; index += 1) {
+    const [before, after] = [dates[index - 1] ?? 0, dates[index] ?? 0];
+    if (after > before) rises = true;
+    if (after < before) falls = true;
+  }
+  return rises && falls;
+};

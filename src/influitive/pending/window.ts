@@ -1,0 +1,134 @@
+/**
+ * What a poll returns: the poll window, every pending redemption requested in the last
+ * WINDOW_HOURS, read in this run. Zapier's polling de-dupe records the first poll's items as seen
+ * and runs the Zap for ids it has not seen, so:
+ * - a redemption requested while the Zap is on enters the window after the first poll and fires
+ *   once, however many arrive between polls (all are returned);
+ * - the backlog never fires: what was pending when the Zap was turned on is either in the first
+ *   poll's window (seen) or older than the window, and the window moves by date, so deciding
+ *   redemptions, losing the cache or adding a second Zap brings no older one into it.
+ * A poll that cannot read its window errors with the cause; it never returns a partial window.
+ */
+import { clock } from '../../shared/deadline';
+import type { RewardRedemption } from '../redemption';
+import { learn } from './hints';
+import {
+  FIRST_PAGE,
+  isStillPending,
+  type ListRead,
+  MAX_REQUESTS_PER_RUN,
+  readFrom,
+  UnreadableListError,
+} from './list';
+import { keepsOrder } from './order';
+import { readRecent } from './recent';
+import type { PendingContext } from './verify';
+
+export const WINDOW_HOURS = 48;
+export const WINDOW_MS = WINDOW_HOURS * 60 * 60_000;
+
+/** The poll cannot return its window; the message says why and what to do. */
+export class PollWindowError extends Error {
+  override name = 'PollWindowError';
+}
+
+const dateOf = (redemption: RewardRedemption): number => Date.parse(redemption.requested_at ?? '');
+
+/**
+ * The window within pages that cover it (pure): pending, requested since `since`. A hub that dates
+ * no redemption at all has no window by date: then the whole list, read whole, is the window.
+ */
+export const windowOf = (
+  redemptions: readonly RewardRedemption[],
+  since: number,
+  wholeList: boolean,
+): RewardRedemption[] => {
+  const pending = redemptions.filter(isStillPending);
+  const undated = pending.every((redemption) => Number.isNaN(dateOf(redemption)));
+  if (undated && wholeList) return pending;
+  return pending.filter((redemption) => dateOf(redemption) >= since);
+};
+
+const unreadable = (detail: string) =>
+  new PollWindowError(
+    `Influitive's pending list cannot be read: ${detail}. New redemptions cannot be found until that changes; decide them in the hub meanwhile, and tell support@influitive.com.`,
+  );
+
+/** Reads the window once, in this run. */
+const readWindowOnce = async (
+  context: PendingContext,
+  since: number,
+): Promise<{ redemptions: RewardRedemption[]; whole: boolean }> => {
+  const { source, budget, hints: store } = context;
+  let hints = await store.load();
+  const recent = await readRecent(source, budget, hints, since);
+  hints = learn(hints, recent.read, recent.from, clock().now());
+  if (recent.covered) {
+    await store.save(hints);
+    const whole = recent.from === FIRST_PAGE && recent.read.complete;
+    return { redemptions: windowOf(recent.read.redemptions, since, whole), whole };
+  }
+  // Not covered: the list is longer than one run reads from the front, or its order is not by
+  // date, or the tail the hints named has moved. Read on from where the last run stopped.
+  const from = hints.resume ?? FIRST_PAGE;
+  let read: ListRead = recent.read;
+  if (from !== FIRST_PAGE || recent.from !== FIRST_PAGE) {
+    read = await readFrom(source, budget, from);
+    hints = learn(hints, read, from, clock().now());
+  }
+  await store.save(hints);
+  if (read.complete && from === FIRST_PAGE) {
+    return { redemptions: windowOf(read.redemptions, since, true), whole: true };
+  }
+  if (read.complete) {
+    // The walk reached the tail of a long list: the window is at the end of what it read.
+    const again = await readRecent(source, budget, hints, since);
+    if (again.covered) {
+      await store.save(learn(hints, again.read, again.from, clock().now()));
+      return { redemptions: windowOf(again.read.redemptions, since, false), whole: false };
+    }
+  }
+  const dates = read.redemptions.map((r) => r.requested_at);
+  const sorted = keepsOrder(dates, 'oldest_first') || keepsOrder(dates, 'newest_first');
+  const dated = read.redemptions.some((r) => !Number.isNaN(dateOf(r)));
+  if (hints.order === 'oldest_first' && sorted && read.stop === 'requests') {
+    if (!store.available) {
+      throw new PollWindowError(
+        `Influitive lists its pending redemptions oldest first, more than one check may read (${MAX_REQUESTS_PER_RUN} requests), and Zapier's cache, which keeps the place between checks, is unavailable, so this check cannot reach the newest ones. The next check tries again; meanwhile use the "Reward Requested (Needs Hub Webhook)" trigger or decide the backlog in the hub.`,
+      );
+    }
+    throw new PollWindowError(
+      `Influitive lists its pending redemptions oldest first and more than one check may read (${MAX_REQUESTS_PER_RUN} requests): this check read ${read.pages.length} more pages and the next one continues from there. New redemptions are found once the end of the list is reached; none is lost meanwhile.`,
+    );
+  }
+  if (read.stop === 'deadline') {
+    throw new PollWindowError(
+      `Influitive did not answer fast enough to read the newest pending redemptions before this check's deadline (25 s of Zapier's 30 s). The next check tries again; none is lost meanwhile.`,
+    );
+  }
+  throw new PollWindowError(
+    `Influitive lists more pending redemptions than one check may read (${MAX_REQUESTS_PER_RUN} requests), and their request dates are ${dated ? 'not in order' : 'missing'}, so this check cannot tell which are new. Use the "Reward Requested (Needs Hub Webhook)" trigger, or decide the backlog in the hub.`,
+  );
+};
+
+/**
+ * The poll window, newest first. The first poll after the Zap is turned on (`baseline`) reads it
+ * twice and returns both, so a redemption that moved between page reads is still in the baseline
+ * and never fires later as new.
+ */
+export const readPollWindow = async (
+  context: PendingContext,
+  options: { baseline: boolean },
+): Promise<RewardRedemption[]> => {
+  const since = clock().now() - WINDOW_MS;
+  try {
+    const first = await readWindowOnce(context, since);
+    if (!options.baseline) return first.redemptions;
+    const second = await readWindowOnce(context, since);
+    const ids = new Set(first.redemptions.map((r) => r.id));
+    return [...first.redemptions, ...second.redemptions.filter((r) => !ids.has(r.id))];
+  } catch (error) {
+    if (error instanceof UnreadableListError) throw unreadable(error.message);
+    throw error;
+  }
+};

@@ -1,0 +1,233 @@
+/**
+ * The pending list through core's Lambda handler, against the Influitive sandbox in both list
+ * orders, on the discrete-event test clock: the sandbox's latency and the app's waits run on it,
+ * so request counts and outcomes are the same on any machine.
+ */
+import {
+  type InfluitiveSandbox,
+  SANDBOX_ORG_ID,
+  SANDBOX_TOKEN,
+  startInfluitiveSandbox,
+} from '../../../sandbox';
+import type { SandboxRequest } from '../../../sandbox/http';
+import { MAX_REQUESTS_PER_RUN } from '../../../src/influitive/pending';
+import { DEFAULT_RECHECK_AT_MS, recheckSchedule } from '../../../src/influitive/pending/verify';
+import { hookBundle, makeBundle } from '../../helpers/bundle';
+import { testClock } from '../../helpers/clock';
+import { messageOf, rejectionOf } from '../../helpers/errors';
+import { runOperation } from '../../helpers/run';
+import { FakeZapierRpc } from '../../helpers/zapier-rpc';
+
+const HOOK = 'triggers.reward_redemption_requested.operation.perform';
+const POLL = 'triggers.new_reward_redemption.operation.perform';
+const authData = { api_token: SANDBOX_TOKEN, org_id: SANDBOX_ORG_ID };
+type Out = { id: string; status: string; idempotency_key: string };
+type Order = 'newest_first' | 'oldest_first';
+
+let rpc: FakeZapierRpc;
+let sandbox: InfluitiveSandbox | undefined;
+
+beforeAll(async () => {
+  rpc = await new FakeZapierRpc().start();
+});
+afterAll(() => rpc.stop());
+afterEach(async () => {
+  rpc.reset();
+  await sandbox?.close();
+  sandbox = undefined;
+  delete process.env.INFLUITIVE_API_URL;
+});
+
+/**
+ * A hub with `pending` redemptions listed in `order`, 25 a page, each request taking `latencyMs`
+ * on the test clock; the backlog is `spacingMs` apart up to now.
+ */
+const hubWith = async (
+  order: Order,
+  pending: number,
+  options: {
+    latencyMs?: number;
+    spacingMs?: number;
+    beforeAnswer?: (request: SandboxRequest) => Promise<void>;
+  } = {},
+): Promise<InfluitiveSandbox> => {
+  const latency = options.latencyMs ?? 0;
+  hubOrder = order;
+  sandbox = await startInfluitiveSandbox({
+    seed: false,
+    rateLimit: false,
+    listOrder: order,
+    now: () => new Date(testClock.now()),
+    latency: options.beforeAnswer ?? (latency > 0 ? () => testClock.park(latency) : undefined),
+  });
+  sandbox.seedPending(pending, options.spacingMs);
+  process.env.INFLUITIVE_API_URL = sandbox.url;
+  return sandbox;
+};
+
+/** An advocate requests a reward a second later: the new redemption's id. */
+const requestReward = (hub: InfluitiveSandbox, listedAfterMs = 0): number => {
+  testClock.advance(1_000);
+  const [member] = hub.members;
+  const [reward] = hub.rewards;
+  return hub.addRedemption({
+    rewardId: reward?.id ?? 0,
+    contactId: member?.id ?? 0,
+    listedAfterMs,
+  }).id;
+};
+
+const _decide = (hub: InfluitiveSandbox, id: number) => hub.decideNow(id);
+
+/** The pending redemptions in the order the hub lists them. */
+const inListOrder = (hub: InfluitiveSandbox) => {
+  const newest = hub.redemptions('pending');
+  return hubOrder === 'newest_first' ? newest : newest.slice().reverse();
+};
+let hubOrder: Order = 'newest_first';
+
+const listRequests = (hub: InfluitiveSandbox): number =>
+  hub.requestLog.filter((entry) => entry.path.startsWith('/reward_redemptions')).length;
+
+const deliver = (body: unknown, zapId = 'zap-1') =>
+  runOperation(HOOK, hookBundle(body, { authData, zapId }), rpc.url) as Promise<Out[]>;
+const deliverId = (id: number | string, zapId = 'zap-1') =>
+  deliver({ reward_redemption: { id } }, zapId);
+
+const _poll = (populating = false) =>
+  runOperation(
+    POLL,
+    makeBundle({
+      authData,
+      meta: { ...makeBundle().meta, isPopulatingDedupe: populating },
+    }),
+    rpc.url,
+  ) as Promise<Out[]>;
+
+describe.each<Order>(['newest_first', 'oldest_first'])('the hook, listed %s', (order) => {
+  it('confirms a new redemption with 300 pending, and the next ones at a request or two each', async () => {
+    const hub = await hubWith(order, 300);
+    const first = requestReward(hub);
+    await expect(deliverId(first)).resolves.toMatchObject([
+      { id: String(first), status: 'pending' },
+    ]);
+    // Newest first it is on page 1; oldest first the first run reads to the tail once.
+    expect(listRequests(hub)).toBe(order === 'newest_first' ? 1 : 13);
+    const before = listRequests(hub);
+    for (let i = 0; i < 5; i += 1) {
+      const id = requestReward(hub);
+      await expect(deliverId(id)).resolves.toMatchObject([{ id: String(id) }]);
+    }
+    expect(listRequests(hub) - before).toBeLessThanOrEqual(10);
+  });
+
+  it('triggers for a redemption the API lists 12 s after its webhook', async () => {
+    const hub = await hubWith(order, 30);
+    const started = testClock.now();
+    const id = requestReward(hub, 12_000);
+    await expect(deliverId(id)).resolves.toMatchObject([{ id: String(id) }]);
+    expect(testClock.now() - started).toBeGreaterThanOrEqual(12_000);
+    expect(testClock.now() - started).toBeLessThan(25_000);
+  });
+
+  it.each([0, 300, 800])(
+    'halts a forged id with 30 pending within 12 requests and 28 s, at %i ms a request',
+    async (latencyMs) => {
+      const hub = await hubWith(order, 30, { latencyMs });
+      const started = testClock.now();
+      const error = await rejectionOf(deliverId(99_999_999));
+      expect(error.name).toBe('HaltedError');
+      expect(messageOf(error)).toMatch(
+        /^Not pending: reward redemption 99999999 is not in Influitive's pending list\. This run read the whole list \d+ times over \d+ s.*the last two reads agreed/,
+      );
+      expect(listRequests(hub)).toBeLessThanOrEqual(12);
+      expect(testClock.now() - started).toBeLessThan(28_000);
+    },
+  );
+
+  it('lets 5 forged posts at once share their early reads', async () => {
+    const hub = await hubWith(order, 30);
+    const errors = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => rejectionOf(deliverId(90_000_000 + n, `zap-${n}`))),
+    );
+    expect(errors.map((error) => error.name)).toEqual(Array(5).fill('HaltedError'));
+    expect(listRequests(hub)).toBeLessThanOrEqual(30);
+  });
+
+  it('never halts a pending redemption that moved between page reads', async () => {
+    // Each time page 2 is asked for, one redemption of page 1 is decided just before the answer:
+    // every later item moves up a page, and the first of page 2 is skipped by that read.
+    let watched = 0;
+    const hub: InfluitiveSandbox = await hubWith(order, 60, {
+      beforeAnswer: async (request) => {
+        if (request.url.searchParams.get('page') !== '2') return;
+        const victim = inListOrder(hub).find(
+          (record, index) => index < 25 && record.id !== watched,
+        );
+        if (victim) hub.decideNow(victim.id);
+      },
+    });
+    watched = inListOrder(hub)[25]?.id ?? 0;
+    await expect(deliverId(watched)).resolves.toMatchObject([{ id: String(watched) }]);
+  });
+
+  it('runs a redemption listed as approved, with its status as sent', async () => {
+    const hub = await hubWith(order, 10);
+    const id = requestReward(hub);
+    hub.listAs(id, 'approved');
+    await expect(deliverId(id)).resolves.toMatchObject([{ id: String(id), status: 'approved' }]);
+  });
+
+  it('verifies a flat event body by its reward_redemption_id, not the event id', async () => {
+    const hub = await hubWith(order, 10);
+    const [decoy] = hub.redemptions('pending');
+    const id = requestReward(hub);
+    const body = { id: decoy?.id, reward_redemption_id: id, reward_id: 1, contact_id: 1 };
+    await expect(deliver(body)).resolves.toMatchObject([{ id: String(id) }]);
+  });
+});
+
+describe('the hook and its claims', () => {
+  it('runs the first and only delivery when the claim was stored but its answer lost', async () => {
+    const hub = await hubWith('newest_first', 10);
+    const id = requestReward(hub);
+    rpc.mode = 'lose-answers';
+    await expect(deliverId(id)).resolves.toMatchObject([{ id: String(id) }]);
+    rpc.mode = 'up';
+    const repeat = await rejectionOf(deliverId(id));
+    expect(messageOf(repeat)).toMatch(/^Repeat: reward redemption/);
+  });
+
+  it('says "could not tell", never halts, when the list is longer than one run reads', async () => {
+    const hub = await hubWith('oldest_first', 1_100);
+    const error = await rejectionOf(deliverId(99_999_999));
+    expect(error.name).not.toBe('HaltedError');
+    expect(messageOf(error)).toMatch(
+      /^Could not tell whether reward redemption 99999999 is pending: the pending list is longer than one run may read \(40 requests.*picks it up/,
+    );
+    expect(messageOf(error)).not.toMatch(/replay/i);
+    expect(listRequests(hub)).toBeLessThanOrEqual(MAX_REQUESTS_PER_RUN);
+  });
+
+  it('ends a read over slow pages with an error before Zapier stops the run', async () => {
+    const hub = await hubWith('oldest_first', 300, { latencyMs: 4_000 });
+    const started = testClock.now();
+    const error = await rejectionOf(deliverId(99_999_999));
+    expect(error.name).not.toBe('HaltedError');
+    expect(messageOf(error)).toMatch(/^Could not tell whether reward redemption 99999999/);
+    expect(testClock.now() - started).toBeLessThan(28_000);
+    expect(listRequests(hub)).toBeLessThanOrEqual(7);
+  });
+});
+
+describe('the re-check schedule', () => {
+  it('checks at 0, 5, 12 and 20 s by default, and takes shorter gaps from the environment', () => {
+    expect(recheckSchedule()).toEqual(DEFAULT_RECHECK_AT_MS);
+    process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS = '100, x, -1,200';
+    try {
+      expect(recheckSchedule()).toEqual([0, 100, 300]);
+    } finally {
+      delete process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS;
+    }
+  });
+});
