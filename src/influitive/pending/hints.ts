@@ -42,6 +42,8 @@ export interface Hints {
   resume: string | null;
   /** The ids of the last whole read and when it ended. */
   lastRead: { at: number; ids: string[] } | null;
+  /** When the unfinished read of a long list began (cleared once it reaches the end). */
+  walkStartedAt: number | null;
   savedAt: number;
 }
 
@@ -51,11 +53,15 @@ export const emptyHints = (): Hints => ({
   tail: [],
   resume: null,
   lastRead: null,
+  walkStartedAt: null,
   savedAt: 0,
 });
 
 const isHints = (value: unknown): value is Hints =>
   isJsonObject(value) && value.v === 2 && Array.isArray(value.tail);
+
+/** The hints as stored, with any field a older version of this app did not write filled in. */
+const withDefaults = (stored: Hints): Hints => ({ ...emptyHints(), ...stored });
 
 const firstDate = (page: Page): number | null => {
   for (const redemption of page.redemptions) {
@@ -75,17 +81,30 @@ export const learn = (previous: Hints, read: ListRead, from: string, now: number
   // A whole read with mixed dates says the list is not sorted; a short read says nothing new.
   const order = seen !== 'unknown' ? seen : fromFirst && read.complete ? 'unknown' : previous.order;
   const pages = read.pages.map((page) => ({ url: page.url, first: firstDate(page) }));
+  const continuing = fromFirst || from === previous.resume;
   if (!read.complete) {
-    const continuing = fromFirst || from === previous.resume;
+    const walking = continuing && read.stop !== 'match';
     return {
       ...previous,
       order,
-      resume: continuing && read.stop !== 'match' ? read.next : previous.resume,
+      // The pages of an unfinished walk of a long list are kept (the last MAX_TAIL_PAGES): once
+      // it reaches the end, they are the tail.
+      tail: walking
+        ? [...(fromFirst ? [] : previous.tail), ...pages].slice(-MAX_TAIL_PAGES)
+        : previous.tail,
+      resume: walking ? read.next : previous.resume,
+      walkStartedAt: previous.walkStartedAt ?? (walking ? now : null),
       savedAt: now,
     };
   }
   const at = previous.tail.findIndex((page) => page.url === from);
-  const before = fromFirst || at < 0 ? [] : previous.tail.slice(0, at);
+  const before = fromFirst
+    ? []
+    : at >= 0
+      ? previous.tail.slice(0, at)
+      : continuing
+        ? previous.tail
+        : [];
   const ids = read.redemptions.flatMap(idsOf);
   return {
     v: 2,
@@ -93,6 +112,7 @@ export const learn = (previous: Hints, read: ListRead, from: string, now: number
     tail: [...before, ...pages].slice(-MAX_TAIL_PAGES),
     resume: null,
     lastRead: fromFirst && ids.length <= MAX_SHARED_IDS ? { at: now, ids } : previous.lastRead,
+    walkStartedAt: null,
     savedAt: now,
   };
 };
@@ -102,6 +122,8 @@ export const learn = (previous: Hints, read: ListRead, from: string, now: number
  * redemption was requested before `since`, else the earliest tail page known.
  */
 export const tailStartFor = (hints: Hints, since: number): string | undefined => {
+  // Until a walk of a long list reaches its end, its pages are not the tail.
+  if (hints.resume !== null) return undefined;
   for (let index = hints.tail.length - 1; index >= 0; index -= 1) {
     const page = hints.tail[index];
     if (page && page.first !== null && page.first < since) return page.url;
@@ -123,7 +145,7 @@ export class HintStore {
   async load(): Promise<Hints> {
     try {
       const stored = await cacheGet(this.z, HINTS_KEY, { deadline: this.deadline });
-      return isHints(stored) ? stored : emptyHints();
+      return isHints(stored) ? withDefaults(stored) : emptyHints();
     } catch (error) {
       this.available = false;
       this.z.console.log(`Reading the pending list without hints: ${(error as Error).message}.`);

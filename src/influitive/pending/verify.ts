@@ -111,6 +111,15 @@ class Verification {
     const { source, budget, hints: store } = this.context;
     let hints = await store.load();
     const now = clock().now();
+    // Another run's whole read since this delivery arrived stands in for an early re-check.
+    const shared = hints.lastRead;
+    if (shared && shared.at >= this.arrivedAt && !shared.ids.some((id) => this.wanted.has(id))) {
+      if (!this.sharedAt.has(shared.at)) {
+        this.sharedAt.add(shared.at);
+        this.reads.push(shared.ids);
+      }
+      if (!final && now - shared.at <= SHARE_MS) return { kind: 'shared' };
+    }
     // Where new redemptions appear, read by every run without waiting: the front of a
     // newest-first list back to a little before this delivery arrived, the last two known pages
     // of an oldest-first one.
@@ -120,7 +129,7 @@ class Verification {
     if (hints.order === 'newest_first') {
       start = FIRST_PAGE;
       head = (await readRecent(source, budget, hints, this.arrivedAt - RECENT_MS, hit)).read;
-    } else if (hints.order === 'oldest_first') {
+    } else if (hints.order === 'oldest_first' && hints.resume === null) {
       start = (hints.tail.at(-2) ?? hints.tail.at(-1))?.url;
       if (start !== undefined) head = await readFrom(source, budget, start, hit);
     }
@@ -131,14 +140,6 @@ class Verification {
         await store.save(hints);
         return found ?? this.whole(head);
       }
-    }
-    const shared = hints.lastRead;
-    if (shared && shared.at >= this.arrivedAt && !shared.ids.some((id) => this.wanted.has(id))) {
-      if (!this.sharedAt.has(shared.at)) {
-        this.sharedAt.add(shared.at);
-        this.reads.push(shared.ids);
-      }
-      if (!final && now - shared.at <= SHARE_MS) return { kind: 'shared' };
     }
     // A list known to be longer than one run can read is walked on by one run at a time (the
     // lock holder), and no read of it can prove an id absent.

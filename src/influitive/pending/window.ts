@@ -21,7 +21,7 @@ import {
   UnreadableListError,
 } from './list';
 import { keepsOrder } from './order';
-import { readRecent } from './recent';
+import { type RecentRead, readRecent } from './recent';
 import type { PendingContext } from './verify';
 
 export const WINDOW_HOURS = 48;
@@ -58,47 +58,53 @@ const unreadable = (detail: string) =>
 const readWindowOnce = async (
   context: PendingContext,
   since: number,
-): Promise<{ redemptions: RewardRedemption[]; whole: boolean }> => {
+): Promise<{ redemptions: RewardRedemption[]; walkStartedAt: number | null }> => {
   const { source, budget, hints: store } = context;
   let hints = await store.load();
-  const recent = await readRecent(source, budget, hints, since);
-  hints = learn(hints, recent.read, recent.from, clock().now());
-  if (recent.covered) {
-    await store.save(hints);
-    const whole = recent.from === FIRST_PAGE && recent.read.complete;
-    return { redemptions: windowOf(recent.read.redemptions, since, whole), whole };
+  const { walkStartedAt } = hints;
+  // A long list whose end no run has reached yet is read on from where the last poll stopped.
+  const learning = hints.resume !== null;
+  let recent: RecentRead | undefined;
+  if (!learning) {
+    recent = await readRecent(source, budget, hints, since);
+    hints = learn(hints, recent.read, recent.from, clock().now());
+    if (recent.covered) {
+      await store.save(hints);
+      const whole = recent.from === FIRST_PAGE && recent.read.complete;
+      return { redemptions: windowOf(recent.read.redemptions, since, whole), walkStartedAt };
+    }
   }
   // Not covered: the list is longer than one run reads from the front, or its order is not by
   // date, or the tail the hints named has moved. Read on from where the last run stopped.
   const from = hints.resume ?? FIRST_PAGE;
-  let read: ListRead = recent.read;
-  if (from !== FIRST_PAGE || recent.from !== FIRST_PAGE) {
+  let read: ListRead | undefined = recent?.read;
+  if (read === undefined || from !== FIRST_PAGE || recent?.from !== FIRST_PAGE) {
     read = await readFrom(source, budget, from);
     hints = learn(hints, read, from, clock().now());
   }
   await store.save(hints);
   if (read.complete && from === FIRST_PAGE) {
-    return { redemptions: windowOf(read.redemptions, since, true), whole: true };
+    return { redemptions: windowOf(read.redemptions, since, true), walkStartedAt };
   }
   if (read.complete) {
     // The walk reached the tail of a long list: the window is at the end of what it read.
     const again = await readRecent(source, budget, hints, since);
     if (again.covered) {
       await store.save(learn(hints, again.read, again.from, clock().now()));
-      return { redemptions: windowOf(again.read.redemptions, since, false), whole: false };
+      return { redemptions: windowOf(again.read.redemptions, since, false), walkStartedAt };
     }
   }
   const dates = read.redemptions.map((r) => r.requested_at);
   const sorted = keepsOrder(dates, 'oldest_first') || keepsOrder(dates, 'newest_first');
   const dated = read.redemptions.some((r) => !Number.isNaN(dateOf(r)));
-  if (hints.order === 'oldest_first' && sorted && read.stop === 'requests') {
+  if (read.complete || (hints.order === 'oldest_first' && sorted && read.stop === 'requests')) {
     if (!store.available) {
       throw new PollWindowError(
         `Influitive lists its pending redemptions oldest first, more than one check may read (${MAX_REQUESTS_PER_RUN} requests), and Zapier's cache, which keeps the place between checks, is unavailable, so this check cannot reach the newest ones. The next check tries again; meanwhile use the "Reward Requested (Needs Hub Webhook)" trigger or decide the backlog in the hub.`,
       );
     }
     throw new PollWindowError(
-      `Influitive lists its pending redemptions oldest first and more than one check may read (${MAX_REQUESTS_PER_RUN} requests): this check read ${read.pages.length} more pages and the next one continues from there. New redemptions are found once the end of the list is reached; none is lost meanwhile.`,
+      `Influitive lists its pending redemptions oldest first and more than one check may read (${MAX_REQUESTS_PER_RUN} requests): this check read ${budget.requests} pages and the next one continues from there. New redemptions are found once the end of the list is reached; none is lost meanwhile.`,
     );
   }
   if (read.stop === 'deadline') {
@@ -126,7 +132,11 @@ export const readPollWindow = async (
     if (!options.baseline) return first.redemptions;
     const second = await readWindowOnce(context, since);
     const ids = new Set(first.redemptions.map((r) => r.id));
-    return [...first.redemptions, ...second.redemptions.filter((r) => !ids.has(r.id))];
+    const both = [...first.redemptions, ...second.redemptions.filter((r) => !ids.has(r.id))];
+    // Polls that spent themselves reading a long list before this baseline ran while the Zap
+    // was on: what was requested since the first of them is left out, so it fires next time.
+    const learning = first.walkStartedAt;
+    return learning === null ? both : both.filter((r) => !(dateOf(r) > learning));
   } catch (error) {
     if (error instanceof UnreadableListError) throw unreadable(error.message);
     throw error;

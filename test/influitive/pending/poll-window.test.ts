@@ -110,9 +110,18 @@ describe.each<Order>(['newest_first', 'oldest_first'])('the poll, listed %s', (o
     // 3,000 pending, one every 10 minutes: the oldest are three weeks old.
     const hub = await hubWith(order, 3_000, { spacingMs: 10 * 60_000 });
     const zap = zapOn();
-    expect(await zap.run()).toEqual([]);
-    expect(zap.errors).toEqual([]);
-    const ids = Array.from({ length: 3 }, () => requestReward(hub));
+    // Oldest first, 120 pages take three polls to read to the end: the first two say so, and
+    // what is requested meanwhile still fires once the window is known.
+    const ids: number[] = [];
+    for (let poll = 0; poll < 6; poll += 1) {
+      expect(await zap.run()).toEqual([]);
+      if (zap.errors.length === poll) break;
+      ids.push(requestReward(hub));
+    }
+    if (order === 'newest_first') expect(zap.errors).toEqual([]);
+    else expect(zap.errors.slice(4)).toEqual([]);
+    expect(zap.errors[0] ?? '').not.toMatch(/replay/i);
+    ids.push(...Array.from({ length: 3 }, () => requestReward(hub)));
     const fired = await zap.run();
     expect(fired.map((r) => r.id).sort()).toEqual(ids.map(String).sort());
     expect(await zap.run()).toEqual([]);
@@ -147,7 +156,7 @@ describe.each<Order>(['newest_first', 'oldest_first'])('the poll, listed %s', (o
   it(`keeps a poll to a few requests once the window is known, whatever the backlog`, async () => {
     const hub = await hubWith(order, 3_000, { spacingMs: 10 * 60_000 });
     const zap = zapOn();
-    await zap.run();
+    for (let poll = 0; poll < 6 && zap.errors.length === poll; poll += 1) await zap.run();
     await zap.run();
     requestReward(hub);
     const before = listRequests(hub);
