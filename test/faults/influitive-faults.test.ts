@@ -308,6 +308,8 @@ const operations: Operation[] = [
     call: () => 'GET /reward_redemptions',
     httpMethod: 'GET',
     path: () => /^\/reward_redemptions(\?.*)?$/,
+    // The poll returns the last 48 hours: a redemption requested now is in it.
+    fresh: true,
     bundle: () => plain(),
     succeeded: (result) => expectRedemptions(result),
   },

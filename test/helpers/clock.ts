@@ -21,7 +21,9 @@ export class FakeClock implements Clock {
   private parked = 0;
   private stepping = false;
 
-  constructor(start = Date.parse('2026-11-23T12:00:00Z')) {
+  // Shortly after the fixtures' oldest redemption (2026-11-18), so all of them are in the poll's
+  // 48-hour window.
+  constructor(start = Date.parse('2026-11-20T06:00:00Z')) {
     this.at = start;
   }
 

@@ -434,7 +434,10 @@ describe('paging links', () => {
       .reply(200, { ...page1, links: { next: ` \t${NEXT}\n` } })
       .get('/reward_redemptions')
       .query({ page: '2' })
-      .reply(200, { reward_redemptions: [{ id: 48190 }], links: { next: null } });
+      .reply(200, {
+        reward_redemptions: [{ id: 48190, created_at: '2026-11-18T11:02:00Z' }],
+        links: { next: null },
+      });
     const results = (await runOperation(POLL, makeBundle())) as { id: string }[];
     expect(results.map((r) => r.id).sort()).toEqual(['48190', '48213', '48214']);
     expect(scope.isDone()).toBe(true);
