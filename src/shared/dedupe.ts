@@ -16,7 +16,7 @@ export const stopRepeatsField = {
   default: 'true',
   required: false,
   helpText:
-    "Halts a delivery this Zap already received in the last 30 days, so a resent webhook never rewards twice. Counted per Zap, by the Zap ID Zapier gives the app: two Zaps on one connection each get every delivery once. When Zapier does not say which Zap a delivery is for, repeats are not stopped, so a second Zap never loses a genuine delivery: map the Idempotency Key into the vendor step, which then refuses a second order. Turn off only for a Zap that must see every delivery, such as one that logs them to a sheet.",
+    'Halts a delivery this Zap already received in the last 30 days, so a resent webhook never rewards twice. Counted per Zap, by the Zap ID Zapier gives the app: two Zaps on one connection each get every delivery once. When Zapier does not say which Zap a delivery is for, repeats are not stopped, so a second Zap never loses a genuine delivery: map the Idempotency Key into the vendor step, which then refuses a second order. Turn off only for a Zap that must see every delivery, such as one that logs them to a sheet.',
 };
 
 /** The Zap a delivery is for, when Zapier says (`bundle.meta.zap.id`, typed deprecated in core 19). */
