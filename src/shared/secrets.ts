@@ -16,9 +16,11 @@ const uriEncoded = (value: string): string[] => {
 
 /** Rails' JSON escapes `<`, `>`, `&` and the two line separators; some encoders also escape `/`. */
 const htmlSafeJson = (escaped: string): string =>
-  escaped
-    .replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/\//g, '\\/');
+  escaped.replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+const slashEscaped = (escaped: string): string => escaped.replace(/\//g, '\\/');
 
 /**
  * Every form a secret takes in text: trimmed as it goes on the wire (the raw value contains it, so
@@ -32,7 +34,9 @@ const formsOf = (value: string): string[] => {
     ...uriEncoded(trimmed),
     new URLSearchParams({ s: trimmed }).toString().slice(2),
     json,
+    slashEscaped(json),
     htmlSafeJson(json),
+    slashEscaped(htmlSafeJson(json)),
   ];
 };
 
