@@ -395,6 +395,26 @@ describe('the decision lock on the trimmed id', () => {
     expect(rpc.peek('influitive-decision:48213', ['auth'])).toMatchObject({ token: 'other-run' });
   });
 
+  it("still decides when Zapier's cache hangs, giving up on the lock in time", async () => {
+    process.env.ZAPIER_CACHE_TIMEOUT_MS = '100';
+    rpc.mode = 'hang';
+    try {
+      const scope = nock(API, { reqheaders: influitiveHeaders })
+        .post('/reward_redemptions/48213/decision/fulfill')
+        .reply(204);
+      const result = await runOperation(
+        FULFILL,
+        makeBundle({ inputData: { redemption_id: '48213' } }),
+        rpc.url,
+      );
+      expect(scope.isDone()).toBe(true);
+      expect(result).toMatchObject({ id: '48213', decision: 'fulfilled', already_decided: false });
+      expect(rpc.calls.map((call) => call.method)).toContain('zcache_set');
+    } finally {
+      delete process.env.ZAPIER_CACHE_TIMEOUT_MS;
+    }
+  });
+
   it('declares no field type for the response, which holds an object', () => {
     const field = fulfill.operation.outputFields.find((f) => f.key === 'response');
     expect(field).toEqual({

@@ -325,6 +325,30 @@ describe('loudcrowd_reward_event duplicates', () => {
   );
 });
 
+describe('loudcrowd_reward_event with a hanging cache', () => {
+  afterEach(() => {
+    delete process.env.ZAPIER_CACHE_TIMEOUT_MS;
+  });
+
+  test('lets every event through once the claims give up, instead of running past 30 s', async () => {
+    process.env.ZAPIER_CACHE_TIMEOUT_MS = '100';
+    rpc.mode = 'hang';
+    const items = await deliver(batch);
+    expect(items.map((item) => item.id)).toEqual(['RWD-Q4M7N2P8', 'RWD-Q4M7N9X3']);
+    expect(claims()).toEqual([claimOf('RWD-Q4M7N2P8'), claimOf('RWD-Q4M7N9X3')]);
+  });
+
+  test('is loud about a keyless delivery when the cache hangs, since it cannot tell it was already', async () => {
+    process.env.ZAPIER_CACHE_TIMEOUT_MS = '100';
+    rpc.mode = 'hang';
+    const error = await rejectionOf(
+      runOperation(PERFORM, hookBundle(withMedias, { zapId: ZAP }), rpc.url),
+    );
+    expect(error.name).toBe('AppError');
+    expect(JSON.parse(error.message)).toMatchObject({ code: 'loudcrowd_key_missing' });
+  });
+});
+
 describe('loudcrowd_reward_event halt messages never carry a key', () => {
   const WRONG_KEY = 'lc_key_0e4b7d2a9f1c6e3b8d5a2f7c4e1b9d6a';
   test.each<[string, unknown, Record<string, string>]>([
