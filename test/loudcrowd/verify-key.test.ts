@@ -212,3 +212,32 @@ describe('a LoudCrowd delivery with no key anywhere', () => {
     expect(errors.map((error) => error.name)).toEqual(['AppError', 'AppError']);
   });
 });
+
+describe('LoudCrowd key forms at their edges', () => {
+  test('accepts Authorization: Basic of the key alone, without a colon', async () => {
+    const basic = Buffer.from(LOUDCROWD_KEY, 'utf8').toString('base64');
+    const results = (await deliver({ headers: { 'Http-Authorization': `Basic ${basic}` } })) as {
+      id: string;
+    }[];
+    expect(results.map((result) => result.id)).toEqual(['RWD-9KX24T7B']);
+  });
+
+  test('reads a body key from the parsed request when Zapier gives no raw body', async () => {
+    const bundle = hookBundle({ ...event, apiKey: LOUDCROWD_KEY }, { zapId: 'zap-1' });
+    delete (bundle.rawRequest as { content?: string }).content;
+    const results = (await runOperation(PERFORM, bundle, rpc.url)) as { id: string }[];
+    expect(results.map((result) => result.id)).toEqual(['RWD-9KX24T7B']);
+  });
+
+  test('names at most 30 headers of a keyless delivery, each cut at 60 characters', async () => {
+    const long = `x-${'long'.repeat(20)}`;
+    const headers: Record<string, string> = { [`Http-${long}`]: 'v' };
+    for (let i = 0; i < 34; i += 1) headers[`Http-X-Custom-${i}`] = `value-${i}`;
+    const error = await rejectionOf(deliver({ headers }, 'not json'));
+    const message = messageOf(error);
+    expect(message).toContain(`Its headers were: content-type, ${long.slice(0, 60)}…, x-custom-0,`);
+    expect(message).toContain('x-custom-27 and 6 more.');
+    expect(message).not.toContain('x-custom-28');
+    expect(message).not.toContain('value-');
+  });
+});

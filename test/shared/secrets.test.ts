@@ -133,3 +133,27 @@ describe('scrubbingSecrets', () => {
     );
   });
 });
+
+describe('scrubbingSecrets at its edges', () => {
+  const z = { console: { log() {}, info() {}, warn() {}, error() {} } } as never;
+
+  it('passes a result through untouched for a connection without secrets', async () => {
+    const result = { echo: 'nothing secret' };
+    const bundle = { authData: { org_id: 'org-1' } } as never;
+    await expect(scrubbingSecrets(async () => result)(z, bundle)).resolves.toBe(result);
+  });
+
+  it('still scrubs the result when the bundle cannot take the extra forms (frozen)', async () => {
+    const bundle = Object.freeze({ authData: { api_token: TOKEN } }) as never;
+    await expect(scrubbingSecrets(async () => [TOKEN])(z, bundle)).resolves.toEqual(['[redacted]']);
+  });
+
+  it('rethrows a thrown value that is not an Error as it is', async () => {
+    const bundle = { authData: { api_token: TOKEN } } as never;
+    await expect(
+      scrubbingSecrets(async () => {
+        throw 'plain';
+      })(z, bundle),
+    ).rejects.toBe('plain');
+  });
+});

@@ -1,4 +1,5 @@
 import { loudCrowdEventSample, loudCrowdSamplePayload } from '../../../src/loudcrowd/event';
+import { Deadline } from '../../../src/shared/deadline';
 import { hookBundle, LOUDCROWD_KEY, TOKEN } from '../../helpers/bundle';
 import { messageOf, rejectionOf } from '../../helpers/errors';
 import { runOperation } from '../../helpers/run';
@@ -485,6 +486,30 @@ describe('loudcrowd_reward_event lists of any length', () => {
     expect(items).toHaveLength(5_000);
     expect(items.at(-1)?.id).toBe('RWD-5000');
     expect(claims()).toEqual([]);
+  });
+});
+
+describe('loudcrowd_reward_event when the run runs out of time to claim', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test('stops claiming after the round that used the time, and lets the rest through', async () => {
+    // The run's deadline is spent once the first round of 25 claims has been asked for.
+    jest.spyOn(Deadline.prototype, 'spent').mockReturnValueOnce(false).mockReturnValue(true);
+    const events = Array.from({ length: 30 }, (_, i) => ({ lcId: `RWD-T${i + 1}` }));
+    const logs: string[] = [];
+    const items = (await runOperation(
+      PERFORM,
+      hookBundle(events, { headers: { 'Http-X-Api-Key': LOUDCROWD_KEY }, zapId: ZAP }),
+      rpc.url,
+      logs,
+    )) as Item[];
+    expect(items.map((item) => item.id)).toEqual(events.map((event) => event.lcId));
+    expect(new Set(claims().map((claim) => claim.key))).toEqual(
+      new Set(events.slice(0, 25).map((event) => claimOf(event.lcId).key)),
+    );
+    expect(logs.join('\n')).toContain(
+      'Claimed 25 of 30 LoudCrowd events before the time ran out; the other 5 pass unchecked for repeats.',
+    );
   });
 });
 
