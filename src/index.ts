@@ -9,23 +9,43 @@ import newRewardRedemption from './influitive/triggers/new_reward_redemption';
 import reward from './influitive/triggers/reward';
 import rewardRedemptionRequested from './influitive/triggers/reward_redemption_requested';
 import loudCrowdRewardEvent from './loudcrowd/triggers/loudcrowd_reward_event';
+import { scrubbingSecrets } from './shared/secrets';
+import type { Bundle, ZObject } from './shared/types';
 
-const byKey = <T extends { key: string }>(...items: T[]) =>
-  Object.fromEntries(items.map((item) => [item.key, item])) as Record<string, T>;
+type Perform = (z: ZObject, bundle: Bundle) => unknown;
+interface Operation {
+  key: string;
+  operation: { perform: Perform; performList?: Perform };
+}
+
+/** The operation with its perform and performList behind the one secret scrubber. */
+const scrubbed = <T extends Operation>(item: T): T => {
+  const { perform, performList } = item.operation;
+  return {
+    ...item,
+    operation: {
+      ...item.operation,
+      perform: scrubbingSecrets(perform),
+      ...(performList ? { performList: scrubbingSecrets(performList) } : {}),
+    },
+  };
+};
+
+// Every operation leaves through the scrubber, so no output, error or log line can forget it.
+const byKey = (...items: Operation[]) =>
+  Object.fromEntries(items.map((item) => [item.key, scrubbed(item)])) as Record<
+    string,
+    { key: string }
+  >;
 
 export default {
   version,
   platformVersion,
-  authentication,
+  authentication: { ...authentication, test: scrubbingSecrets(authentication.test) },
   // Every request goes through z.request, which core logs itself; patching Node's http module to
   // log other clients would only add work to each invocation.
   flags: { skipHttpPatch: true },
-  triggers: byKey<{ key: string }>(
-    rewardRedemptionRequested,
-    newRewardRedemption,
-    reward,
-    loudCrowdRewardEvent,
-  ),
-  creates: byKey<{ key: string }>(fulfillRewardRedemption, refuseRewardRedemption),
-  searches: byKey<{ key: string }>(findRewardRedemption, findMember),
+  triggers: byKey(rewardRedemptionRequested, newRewardRedemption, reward, loudCrowdRewardEvent),
+  creates: byKey(fulfillRewardRedemption, refuseRewardRedemption),
+  searches: byKey(findRewardRedemption, findMember),
 };

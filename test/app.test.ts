@@ -138,9 +138,35 @@ describe('the app definition', () => {
     expect(staticOutputFields.filter(({ field }) => !field.label).map((f) => f.where)).toEqual([]);
   });
 
-  it('gives every output field a type', () => {
+  it('gives every output field a type, except an object (dict), which no field type names', () => {
     expect(staticOutputFields.length).toBeGreaterThan(40);
-    expect(staticOutputFields.filter(({ field }) => !field.type).map((f) => f.where)).toEqual([]);
+    expect(
+      staticOutputFields.filter(({ field }) => !field.type && !field.dict).map((f) => f.where),
+    ).toEqual([]);
+  });
+
+  it('declares the type each sample value has, so the sample matches its output fields', () => {
+    const scalar: Record<string, string> = {
+      string: 'string',
+      text: 'string',
+      datetime: 'string',
+      boolean: 'boolean',
+      integer: 'number',
+      number: 'number',
+    };
+    const mismatched = all.flatMap((d) => {
+      const sample = (d.operation as { sample?: Record<string, unknown> }).sample ?? {};
+      return outputFieldsOf(d)
+        .filter((field) => !field.key.includes('[]') && !field.key.includes('__'))
+        .filter((field) => sample[field.key] !== undefined && sample[field.key] !== null)
+        .filter((field) =>
+          field.dict
+            ? typeof sample[field.key] !== 'object'
+            : field.type !== undefined && scalar[field.type] !== typeof sample[field.key],
+        )
+        .map((field) => `${d.key}.${field.key}`);
+    });
+    expect(mismatched).toEqual([]);
   });
 
   it('keeps Zapier jargon out of every label a user reads', () => {

@@ -135,11 +135,10 @@ export interface LoudCrowdDelivery {
   rejected: string[];
 }
 
-/** The most events one delivery may hold; each costs a de-duplication call to Zapier's cache. */
-export const MAX_EVENTS_PER_DELIVERY = 100;
-
 /**
- * Reads a webhook body: one event object, or a list of them (each becomes one trigger item).
+ * Reads a webhook body: one event object, or a list of them (each becomes one trigger item), of
+ * any length: core 19 sets no count on a hook's items, only a size on its result (6 MiB,
+ * `RESPONSE_SIZE_LIMIT` in core's large-response-cacher), which a body Zapier accepted stays near.
  * Throws LoudCrowdEventShapeError for a body that cannot hold an event at all.
  */
 export const loudCrowdEventsFromBody = (body: unknown): LoudCrowdDelivery => {
@@ -151,11 +150,6 @@ export const loudCrowdEventsFromBody = (body: unknown): LoudCrowdDelivery => {
   if (Array.isArray(body) && body.length === 0) {
     throw new LoudCrowdEventShapeError(
       'The delivery is an empty list: it holds no LoudCrowd event.',
-    );
-  }
-  if (Array.isArray(body) && body.length > MAX_EVENTS_PER_DELIVERY) {
-    throw new LoudCrowdEventShapeError(
-      `The delivery is a list of ${body.length} events, more than the ${MAX_EVENTS_PER_DELIVERY} one delivery may hold: checking each for duplicates would outlast Zapier's 30 s. LoudCrowd sends one event per webhook, so this is not a LoudCrowd delivery.`,
     );
   }
   const raws: unknown[] = Array.isArray(body) ? body : [body];

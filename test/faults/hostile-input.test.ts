@@ -126,7 +126,6 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 /** Bodies nested deeper than this are halted (README: hostile input). */
 const MAX_DEPTH = 64;
 /** A LoudCrowd delivery holds at most this many events (README, LoudCrowd section). */
-const MAX_LC_EVENTS = 100;
 
 const depthOf = (value: unknown): number => {
   let deepest = 0;
@@ -161,16 +160,38 @@ const lcKeyAccepted = (delivery: Delivery): boolean => {
     return [received.replace(/_/g, '-'), value.trim()] as const;
   });
   const header = (name: string) => names.find(([key]) => key === name)?.[1];
-  const auth = header('authorization');
+  // A repeated header arrives joined as `<key>, <key>`; the whole value counts too.
+  const parts = (value: string | undefined) =>
+    value === undefined ? [] : [value, ...value.split(',')].map((part) => part.trim());
+  const fromAuthorization = (part: string) => {
+    const basic = /^basic\s+(\S+)$/i.exec(part)?.[1];
+    if (basic) return Buffer.from(basic, 'base64').toString('utf8').split(':');
+    return [/^(?:token|apikey|api-key|bearer)\s+(.+)$/i.exec(part)?.[1]?.trim() ?? part];
+  };
   const query = new URLSearchParams(delivery.query ?? '');
-  const presented = [
-    auth === undefined ? undefined : (/^bearer\s+(.+)$/i.exec(auth)?.[1]?.trim() ?? auth),
-    header('x-api-key'),
-    header('api-key'),
-    query.get('api_key')?.trim(),
-    query.get('key')?.trim(),
-  ];
-  return presented.includes(LC_KEY);
+  const inHeaders = [
+    ...parts(header('authorization')).flatMap(fromAuthorization),
+    ...['x-loudcrowd-api-key', 'x-api-key', 'api-key', 'apikey'].flatMap((name) =>
+      parts(header(name)),
+    ),
+  ].filter((key) => key.trim() !== '');
+  const inQuery = ['api_key', 'apiKey', 'apikey', 'key'].flatMap((name) =>
+    query.getAll(name).map((key) => key.trim()),
+  );
+  // Body fields count only when no header carries a key.
+  const body = parsed(delivery.content);
+  const records = body.ok ? (Array.isArray(body.value) ? body.value : [body.value]) : [];
+  const inBody =
+    inHeaders.length > 0
+      ? []
+      : records
+          .filter(isObject)
+          .flatMap((record) =>
+            ['api_key', 'apiKey']
+              .map((field) => record[field])
+              .filter((v) => typeof v === 'string'),
+          );
+  return [...inHeaders, ...inQuery, ...inBody.map((key) => String(key).trim())].includes(LC_KEY);
 };
 
 /** Every event object with a non-blank string lcId, first of each lcId, in order. */
@@ -179,7 +200,6 @@ const lcOracle = (delivery: Delivery): Expectation => {
   const body = parsed(delivery.content);
   if (!body.ok) return { halt: true };
   const events: unknown[] = Array.isArray(body.value) ? body.value : [body.value];
-  if (events.length > MAX_LC_EVENTS) return { halt: true };
   const ids: string[] = [];
   for (const event of events) {
     if (!isObject(event) || !Object.hasOwn(event, 'lcId')) continue;
@@ -280,7 +300,9 @@ const bundleFor = (trigger: Trigger, delivery: Delivery, inputData: Record<strin
     ? { querystring: Object.fromEntries(url.searchParams) }
     : built.cleanedRequest;
   const authData = delivery.paddedSecrets ? PADDED_AUTH_DATA : AUTH_DATA;
-  return { authData, inputData, rawRequest, cleanedRequest };
+  // Zapier names the Zap, so repeats are stopped (without it they are not: dedupe.ts).
+  const meta = { zap: { id: `hostile-${trigger}` } };
+  return { authData, inputData, rawRequest, cleanedRequest, meta };
 };
 
 // Core's own z-object middleware: real z.errors, z.console and z.cache (with its checks).
@@ -441,6 +463,17 @@ const judge = (
   expectNoPollution();
   for (const line of logs) expectNoSecret(line, 'a log line');
 
+  // A delivery with no key at all is loud the first time in an hour per connection (verify-key.ts).
+  if (
+    outcome.kind === 'error' &&
+    !('trigger' in expected) &&
+    /"code":"loudcrowd_key_missing"/.test(outcome.error.message)
+  ) {
+    expectNoSecret(outcome.error.message, 'a no-key error');
+    family.halted += 1;
+    bump(tally.rejections, 'no LoudCrowd API key in the delivery (loud once an hour)');
+    return;
+  }
   if (outcome.kind === 'error') {
     bump(tally.errors, outcome.error.name || 'Error');
     throw new Error(
@@ -752,6 +785,9 @@ const VALID_KEY_PLACES: Omit<Delivery, 'family' | 'content'>[] = [
   { headers: { 'http-authorization': `Bearer ${LC_KEY}` }, verbatimHeaders: true },
   { headers: { Http_Api_Key: LC_KEY }, verbatimHeaders: true },
   { headers: { 'X-Api-Key': LC_KEY }, verbatimHeaders: true },
+  { headers: { Authorization: `Token ${LC_KEY}` } },
+  { headers: { Authorization: `Basic ${Buffer.from(`:${LC_KEY}`).toString('base64')}` } },
+  { headers: {}, query: `apikey=${encodeURIComponent(LC_KEY)}` },
 ];
 const INVALID_KEY_PLACES: Omit<Delivery, 'family' | 'content'>[] = [
   { headers: {} },
@@ -761,9 +797,6 @@ const INVALID_KEY_PLACES: Omit<Delivery, 'family' | 'content'>[] = [
   { headers: { 'X-Api-Key': `${LC_KEY}x` } },
   { headers: { 'X-Api-Key': LC_KEY.slice(0, -1) } },
   { headers: { 'X-LoudCrowd-Key': LC_KEY } },
-  { headers: { Authorization: `Token ${LC_KEY}` } },
-  { headers: { Authorization: `Basic ${Buffer.from(`:${LC_KEY}`).toString('base64')}` } },
-  { headers: {}, query: `apikey=${encodeURIComponent(LC_KEY)}` },
   { headers: { 'Http-X-Api-Key-Extra': LC_KEY }, verbatimHeaders: true },
 ];
 const keyPlace = fc.oneof(

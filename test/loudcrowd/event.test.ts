@@ -62,11 +62,19 @@ describe('loudCrowdEventSample', () => {
 });
 
 describe('loudcrowd_reward_event definition', () => {
-  test('is registered in the app as a static hook with no subscribe or list step', () => {
-    const registered = (App.triggers as Record<string, unknown>).loudcrowd_reward_event;
-    expect(registered).toBe(trigger);
-    expect(Object.keys(trigger.operation).sort()).toEqual(
-      ['inputFields', 'outputFields', 'perform', 'sample', 'type'].sort(),
+  test('is registered in the app as a static hook with a sample list and no subscribe step', () => {
+    const registered = (App.triggers as Record<string, typeof trigger>).loudcrowd_reward_event;
+    // Registered behind the secret scrubber: the same definition with wrapped perform functions.
+    expect(registered).toMatchObject({
+      ...trigger,
+      operation: {
+        ...trigger.operation,
+        perform: expect.any(Function),
+        performList: expect.any(Function),
+      },
+    });
+    expect(Object.keys(registered?.operation ?? {}).sort()).toEqual(
+      ['inputFields', 'outputFields', 'perform', 'performList', 'sample', 'type'].sort(),
     );
     expect(trigger.operation.type).toBe('hook');
   });

@@ -26,7 +26,8 @@ afterEach(() => {
 const deliver = () =>
   runOperation(
     PERFORM,
-    hookBundle(event, { headers: { 'Http-X-Api-Key': LOUDCROWD_KEY } }),
+    // Zapier names the Zap: without it repeats are not stopped at all (dedupe.ts).
+    hookBundle(event, { headers: { 'Http-X-Api-Key': LOUDCROWD_KEY }, zapId: 'zap-1' }),
     rpc.url,
   ) as Promise<{ id: string }[]>;
 

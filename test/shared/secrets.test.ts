@@ -1,4 +1,11 @@
-import { excerpt, scrubSecrets, secretsOf } from '../../src/shared/secrets';
+import {
+  excerpt,
+  scrubbingSecrets,
+  scrubDeep,
+  scrubError,
+  scrubSecrets,
+  secretsOf,
+} from '../../src/shared/secrets';
 
 const TOKEN = 'tok/"Sp+cial&=<9f2b>';
 const KEY = 'lc key~%2F\\9d1e';
@@ -46,5 +53,107 @@ describe('excerpt', () => {
   it('scrubs before shortening, so a secret cut in half cannot slip through', () => {
     const secrets = secretsOf({ authData: { api_token: TOKEN } });
     expect(excerpt(`${'x'.repeat(140)} ${TOKEN}`, secrets)).toBe(`${'x'.repeat(140)} [redacted]`);
+  });
+});
+
+describe('scrubDeep', () => {
+  const secrets = secretsOf({ authData: { api_token: TOKEN } });
+
+  it('replaces the secret inside every string and field name, keeping every field', () => {
+    const scrubbed = scrubDeep(
+      {
+        url: `https://x.example/?t=${encodeURIComponent(TOKEN)}`,
+        [TOKEN]: [1, `a ${TOKEN}`],
+        n: 3,
+        z: null,
+      },
+      secrets,
+    );
+    expect(scrubbed).toEqual({
+      url: 'https://x.example/?t=[redacted]',
+      '[redacted]': [1, 'a [redacted]'],
+      n: 3,
+      z: null,
+    });
+  });
+
+  it('returns the value itself when the connection has no secret', () => {
+    const value = { a: TOKEN };
+    expect(scrubDeep(value, [])).toBe(value);
+  });
+});
+
+describe('scrubError', () => {
+  const secrets = secretsOf({ authData: { loudcrowd_api_key: KEY } });
+
+  it('scrubs the message and stack of a thrown value and keeps its class', () => {
+    class HaltedError extends Error {}
+    const error = new HaltedError(JSON.stringify({ message: `key ${KEY}` }));
+    const scrubbed = scrubError(error, secrets) as Error;
+    expect(scrubbed).toBe(error);
+    expect(scrubbed).toBeInstanceOf(HaltedError);
+    expect(JSON.parse(scrubbed.message)).toEqual({ message: 'key [redacted]' });
+    expect(scrubbed.stack).not.toContain(KEY);
+  });
+});
+
+describe('scrubbingSecrets', () => {
+  const bundle = () => ({ authData: { api_token: `${TOKEN}\n`, org_id: 'org-1' } }) as never;
+  const zWith = (lines: unknown[]) =>
+    ({
+      console: {
+        log: (...args: unknown[]) => lines.push(...args),
+        info() {},
+        warn() {},
+        error() {},
+      },
+    }) as never;
+
+  it('scrubs the result, the lines logged and what is thrown', async () => {
+    const lines: unknown[] = [];
+    const perform = scrubbingSecrets(async (z: { console: Console }) => {
+      z.console.log(`saw ${TOKEN}`, { echo: TOKEN });
+      return { echo: `Token ${TOKEN}` };
+    });
+    await expect(perform(zWith(lines), bundle())).resolves.toEqual({ echo: 'Token [redacted]' });
+    expect(lines).toEqual(['saw [redacted]', { echo: '[redacted]' }]);
+    const failing = scrubbingSecrets(async () => {
+      throw new Error(`bad ${TOKEN}`);
+    });
+    await expect(failing(zWith([]), bundle())).rejects.toThrow('bad [redacted]');
+  });
+
+  it("hands core's log scrubber every form on a copy of authData, leaving the caller's as it was", async () => {
+    const authData = { api_token: `${TOKEN}\n`, org_id: 'org-1' };
+    const given = { authData } as { authData: Record<string, string> };
+    await scrubbingSecrets(async () => [])(zWith([]), given as never);
+    expect(authData).toEqual({ api_token: `${TOKEN}\n`, org_id: 'org-1' });
+    expect(Object.values(given.authData)).toEqual(
+      expect.arrayContaining([TOKEN, encodeURIComponent(TOKEN)]),
+    );
+  });
+});
+
+describe('scrubbingSecrets at its edges', () => {
+  const z = { console: { log() {}, info() {}, warn() {}, error() {} } } as never;
+
+  it('passes a result through untouched for a connection without secrets', async () => {
+    const result = { echo: 'nothing secret' };
+    const bundle = { authData: { org_id: 'org-1' } } as never;
+    await expect(scrubbingSecrets(async () => result)(z, bundle)).resolves.toBe(result);
+  });
+
+  it('still scrubs the result when the bundle cannot take the extra forms (frozen)', async () => {
+    const bundle = Object.freeze({ authData: { api_token: TOKEN } }) as never;
+    await expect(scrubbingSecrets(async () => [TOKEN])(z, bundle)).resolves.toEqual(['[redacted]']);
+  });
+
+  it('rethrows a thrown value that is not an Error as it is', async () => {
+    const bundle = { authData: { api_token: TOKEN } } as never;
+    await expect(
+      scrubbingSecrets(async () => {
+        throw 'plain';
+      })(z, bundle),
+    ).rejects.toBe('plain');
   });
 });

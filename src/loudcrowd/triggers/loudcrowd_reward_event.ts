@@ -1,3 +1,4 @@
+import { Deadline } from '../../shared/deadline';
 import {
   claimDelivery,
   type DeliveryScope,
@@ -6,6 +7,7 @@ import {
   stopsRepeats,
   THIRTY_DAYS_SECONDS,
 } from '../../shared/dedupe';
+import { isEditorRead } from '../../shared/editor';
 import { haltDelivery as halt, readHookBody, withoutRequestDump } from '../../shared/hook-request';
 import { excerpt, scrubSecrets, secretsOf } from '../../shared/secrets';
 import type { Bundle, ZObject } from '../../shared/types';
@@ -16,6 +18,8 @@ import {
   loudCrowdEventOutputFields,
   loudCrowdEventSample,
   loudCrowdEventsFromBody,
+  loudCrowdSamplePayload,
+  normalizeLoudCrowdEvent,
 } from '../event';
 import { verifyLoudCrowdKey } from '../verify-key';
 
@@ -66,18 +70,39 @@ const firstOfEachLcId = (events: readonly LoudCrowdRewardEvent[]): LoudCrowdRewa
   });
 };
 
-/** The events not delivered to this Zap in the last 30 days, best effort through Zapier's cache. */
+/** Claims asked of Zapier's cache at once: a long list is claimed in rounds of this many. */
+const CLAIMS_AT_ONCE = 25;
+/** Claiming stops here, leaving time for the answer within Zapier's 30 s. */
+const CLAIM_BUDGET_MS = 20_000;
+
+/**
+ * The events not delivered to this Zap in the last 30 days, best effort through Zapier's cache.
+ * Events left unclaimed when the time runs out pass, as when the cache is down: the vendor
+ * idempotency key remains the guarantee.
+ */
 const undeliveredEvents = async (
   z: ZObject,
   scope: DeliveryScope,
   events: readonly LoudCrowdRewardEvent[],
 ): Promise<LoudCrowdRewardEvent[]> => {
-  const claims = await Promise.all(
-    events.map((event) =>
-      claimDelivery(z, scope.key(`loudcrowd-reward:${event.lcId}`), THIRTY_DAYS_SECONDS),
-    ),
-  );
-  return events.filter((_, index) => claims[index]?.outcome !== 'repeat');
+  const deadline = new Deadline(CLAIM_BUDGET_MS);
+  const fresh: LoudCrowdRewardEvent[] = [];
+  for (let start = 0; start < events.length; start += CLAIMS_AT_ONCE) {
+    const round = events.slice(start, start + CLAIMS_AT_ONCE);
+    if (deadline.spent()) {
+      z.console.log(
+        `Claimed ${start} of ${events.length} LoudCrowd events before the time ran out; the other ${events.length - start} pass unchecked for repeats.`,
+      );
+      return [...fresh, ...events.slice(start)];
+    }
+    const claims = await Promise.all(
+      round.map((event) =>
+        claimDelivery(z, scope.key(`loudcrowd-reward:${event.lcId}`), THIRTY_DAYS_SECONDS),
+      ),
+    );
+    fresh.push(...round.filter((_, index) => claims[index]?.outcome !== 'repeat'));
+  }
+  return fresh;
 };
 
 /** The halt for a delivery whose every event already reached this Zap. */
@@ -106,15 +131,22 @@ const alreadyDelivered = (
  */
 export const receiveLoudCrowdRewardEvents = withoutRequestDump(
   async (z: ZObject, bundle: Bundle): Promise<LoudCrowdRewardEvent[]> => {
-    verifyLoudCrowdKey(z, bundle);
+    await verifyLoudCrowdKey(z, bundle);
     const unique = firstOfEachLcId(readEvents(z, bundle));
-    if (!stopsRepeats(bundle)) return unique;
+    // A test from the Zap editor (LoudCrowd's Test button while samples load) claims nothing, so
+    // pressing Test again, or the first live delivery of the same event, still runs.
+    if (!stopsRepeats(bundle) || isEditorRead(bundle)) return unique;
     const scope = deliveryScope(bundle);
     const fresh = await undeliveredEvents(z, scope, unique);
     if (fresh.length === 0) throw alreadyDelivered(z, bundle, scope, unique);
     return fresh;
   },
 );
+
+/** The editor's sample: the documented payload through the same normaliser as every delivery. */
+export const listLoudCrowdSamples = async (): Promise<LoudCrowdRewardEvent[]> => [
+  normalizeLoudCrowdEvent(loudCrowdSamplePayload),
+];
 
 export default {
   key: 'loudcrowd_reward_event',
@@ -124,12 +156,13 @@ export default {
     description:
       'Triggers when LoudCrowd sends a reward event for an ambassador, such as posting thresholds met, a storefront sale or a program signup.',
     directions:
-      "Copy this Zap's URL. In LoudCrowd, go to Integrations → Outbound → Add Integration → Webhook. Set **API Url** to this Zap's URL and **API Key** to the LoudCrowd API Key of this Zap's connection, then press **Test**. Before the Zap runs, each delivery's API Key is checked and each event already received by this Zap is dropped. A halted run in the Zap history was stopped on purpose and sends no reward: a missing or wrong API Key, a body that holds no LoudCrowd event, or \"Repeat\" (this Zap already had the event). Nobody is emailed about halts. A connection without a LoudCrowd API Key makes every delivery an error instead, so you hear of it.",
+      "Copy this Zap's URL. In LoudCrowd, go to Integrations → Outbound → Add Integration → Webhook. Set **API Url** to this Zap's URL and **API Key** to the LoudCrowd API Key of this Zap's connection, then press **Test**. Before the Zap runs, each delivery's API Key is checked and each event already received by this Zap is dropped. A halted run in the Zap history was stopped on purpose and sends no reward: a wrong API Key, a body that holds no LoudCrowd event, or \"Repeat\" (this Zap already had the event). Nobody is emailed about halts. A delivery with no API Key at all is an error the first time in any hour, naming the headers it carried, so you hear of it; the rest that hour halt. A connection without a LoudCrowd API Key makes every delivery an error.",
   },
   operation: {
     type: 'hook' as const,
     inputFields: [stopRepeatsField],
     perform: receiveLoudCrowdRewardEvents,
+    performList: listLoudCrowdSamples,
     sample: loudCrowdEventSample,
     outputFields: loudCrowdEventOutputFields,
   },

@@ -1,9 +1,13 @@
+import fc from 'fast-check';
 import nock from 'nock';
 import fulfill from '../../../src/influitive/creates/fulfill_reward_redemption';
 import refuse from '../../../src/influitive/creates/refuse_reward_redemption';
+import { decisionAlreadyMadeIn } from '../../../src/influitive/decision';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
 import { messageOf, rejectionOf } from '../../helpers/errors';
+import { fuzzRuns, fuzzSeed } from '../../helpers/fuzz';
 import { runOperation } from '../../helpers/run';
+import { FakeZapierRpc } from '../../helpers/zapier-rpc';
 
 const FULFILL = 'creates.fulfill_reward_redemption.operation.perform';
 const REFUSE = 'creates.refuse_reward_redemption.operation.perform';
@@ -102,7 +106,7 @@ describe('fulfill_reward_redemption', () => {
       runOperation(FULFILL, makeBundle({ inputData: { redemption_id: '48213' } })),
     );
     expect(messageOf(error)).toBe(
-      'Influitive would not fulfill reward redemption 48213: it was already refused, so it cannot also be fulfilled. Influitive said: "Reward redemption has already been refused"',
+      'Influitive would not fulfill reward redemption 48213 (422): it was already refused, so it is no longer pending and cannot also be fulfilled. Influitive said: "Reward redemption has already been refused".',
     );
   });
 
@@ -116,7 +120,7 @@ describe('fulfill_reward_redemption', () => {
       );
       expect(JSON.parse(error.message)).toMatchObject({ code: 'influitive_timeout', status: 504 });
       expect(messageOf(error)).toMatch(
-        /did not answer POST .*The fulfill of reward redemption 48213 may or may not have been applied\. Running this step again is safe: if it was applied, the rerun reports it as already fulfilled\.$/,
+        /did not answer POST .*The fulfill of reward redemption 48213 may have been applied; running the step again is safe: if it was applied, the rerun reports it as already fulfilled\.$/,
       );
     } finally {
       if (previous === undefined) delete process.env.INFLUITIVE_TIMEOUT_MS;
@@ -170,7 +174,7 @@ describe('refuse_reward_redemption', () => {
     expect(messageOf(error)).toMatch(/Enter a message telling the advocate why/);
   });
 
-  it('says a refused redemption was already decided', async () => {
+  it('fails on a 422 without words, saying it is not known whether the redemption is pending', async () => {
     nock(API).post('/reward_redemptions/48214/decision/refuse').reply(422, '');
     const error = await rejectionOf(
       runOperation(
@@ -178,8 +182,9 @@ describe('refuse_reward_redemption', () => {
         makeBundle({ inputData: { redemption_id: '48214', message: 'Out of stock' } }),
       ),
     );
+    expect(JSON.parse(error.message)).toMatchObject({ code: 'decision_not_made', status: 422 });
     expect(messageOf(error)).toBe(
-      'Influitive would not refuse reward redemption 48214: it was already decided (fulfilled or refused).',
+      'Influitive would not refuse reward redemption 48214 (422). Influitive gave no reason. Whether it is still pending is not known: check it in the hub (Items to Review) before running this step again.',
     );
   });
 
@@ -229,5 +234,194 @@ describe('redemption ids in the path', () => {
     const scope = nock(API).post(`/reward_redemptions/${inPath}/decision/fulfill`).reply(204);
     await runOperation(FULFILL, makeBundle({ inputData: { redemption_id: id } }));
     expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe('decisions Influitive would not make', () => {
+  const STILL_PENDING =
+    'Its words do not say it was decided, so it may still be pending: check it in the hub (Items to Review), fix what Influitive names, then run this step again.';
+  const NO_LONGER_PENDING =
+    'By its words the redemption is no longer pending, but they do not say how it was decided: check it in the hub before doing anything else for it.';
+
+  it.each<[number, Record<string, unknown>, string, string]>([
+    [
+      422,
+      { error: 'Only pending redemptions can be fulfilled' },
+      'Only pending redemptions can be fulfilled',
+      NO_LONGER_PENDING,
+    ],
+    [
+      422,
+      { error: 'This redemption cannot be fulfilled' },
+      'This redemption cannot be fulfilled',
+      STILL_PENDING,
+    ],
+    [
+      409,
+      { error: 'Reward redemption could not be fulfilled: out of stock' },
+      'Reward redemption could not be fulfilled: out of stock',
+      STILL_PENDING,
+    ],
+    [
+      422,
+      { errors: { message: ['is too long to be sent with a fulfilled redemption'] } },
+      '{"message":["is too long to be sent with a fulfilled redemption"]}',
+      STILL_PENDING,
+    ],
+  ])(
+    'fails a %i that only names the verb, quoting Influitive: %j',
+    async (status, body, words, pending) => {
+      const scope = nock(API, { reqheaders: influitiveHeaders })
+        .post('/reward_redemptions/48213/decision/fulfill')
+        .reply(status, body);
+      const error = await rejectionOf(
+        runOperation(FULFILL, makeBundle({ inputData: { redemption_id: '48213' } })),
+      );
+      expect(scope.isDone()).toBe(true);
+      expect(error.name).toBe('AppError');
+      expect(JSON.parse(error.message)).toMatchObject({ code: 'decision_not_made', status });
+      expect(messageOf(error)).toBe(
+        `Influitive would not fulfill reward redemption 48213 (${status}). Influitive said: "${words}". ${pending}`,
+      );
+    },
+  );
+
+  it('never reports a decision as already made unless the words say that same decision was made', () => {
+    const verbs = ['fulfilled', 'fulfill', 'refused', 'rejected', 'declined', 'decided', 'pending'];
+    const fillers = [
+      'Only',
+      'This redemption',
+      'cannot be',
+      'could not be',
+      'has been',
+      'is',
+      'out of stock',
+      ':',
+      'message',
+      'not',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...verbs, ...fillers), { maxLength: 8 }), (parts) => {
+        const words = parts.join(' ');
+        const made = decisionAlreadyMadeIn(words);
+        // "already" must stand right before the past tense of the decision it reports.
+        if (!/\balready\b/i.test(words)) expect(made).toBeUndefined();
+        if (made === 'fulfill') expect(words).toMatch(/already (been )?fulfilled/i);
+        if (made === 'refuse')
+          expect(words).toMatch(/already (been )?(refused|rejected|declined)/i);
+      }),
+      { seed: fuzzSeed(), numRuns: fuzzRuns(300, 5000) },
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('has already been', 'was already', 'is already', 'already'),
+        fc.constantFrom('Reward redemption', 'This redemption', 'Redemption 48213'),
+        (phrase, subject) => {
+          expect(decisionAlreadyMadeIn(`${subject} ${phrase} fulfilled`)).toBe('fulfill');
+          expect(decisionAlreadyMadeIn(`${subject} ${phrase} refused`)).toBe('refuse');
+        },
+      ),
+      { seed: fuzzSeed(), numRuns: fuzzRuns(50, 500) },
+    );
+  });
+
+  it.each([500, 502, 503])(
+    'says a %i after the POST may have applied the decision, and that running the step again is safe',
+    async (status) => {
+      nock(API, { reqheaders: influitiveHeaders })
+        .post('/reward_redemptions/48214/decision/refuse', { message: 'Out of stock' })
+        .reply(status, '<html>Bad gateway</html>', { 'X-Request-Id': 'req-7f3a' });
+      const error = await rejectionOf(
+        runOperation(
+          REFUSE,
+          makeBundle({ inputData: { redemption_id: '48214', message: 'Out of stock' } }),
+        ),
+      );
+      expect(JSON.parse(error.message)).toMatchObject({ code: 'influitive_server_error', status });
+      expect(messageOf(error)).toMatch(
+        new RegExp(
+          `^Influitive had a server error ${status} on POST /reward_redemptions/48214/decision/refuse \\(request id req-7f3a\\).* The refuse of reward redemption 48214 may have been applied; running the step again is safe: if it was applied, the rerun reports it as already refused\\.$`,
+        ),
+      );
+    },
+  );
+});
+
+describe('the decision lock on the trimmed id', () => {
+  let rpc: FakeZapierRpc;
+  beforeAll(async () => {
+    rpc = await new FakeZapierRpc().start();
+  });
+  afterAll(() => rpc.stop());
+  beforeEach(() => rpc.reset());
+
+  it('locks the trimmed id while deciding, and gives the lock back after', async () => {
+    const scope = nock(API).post('/reward_redemptions/48213/decision/fulfill').reply(204);
+    const result = await runOperation(
+      FULFILL,
+      makeBundle({ inputData: { redemption_id: ' 48213\n' } }),
+      rpc.url,
+    );
+    expect(scope.isDone()).toBe(true);
+    expect(result).toMatchObject({ id: '48213', already_decided: false });
+    const sets = rpc.calls.filter((call) => call.method === 'zcache_set');
+    expect(sets.map((call) => [call.params[0], call.params[2], call.params[4]])).toEqual([
+      ['influitive-decision:48213', 60, true],
+    ]);
+    expect(rpc.peek('influitive-decision:48213', ['auth'])).toBeUndefined();
+  });
+
+  it('sends nothing while another step holds the lock on the same redemption typed differently', async () => {
+    const scope = nock(API).post(/.*/).reply(204);
+    rpc.store.set(
+      FakeZapierRpc.scopedKey('influitive-decision:48213', ['auth'], {
+        userId: 'user-1',
+        authId: 'auth-1',
+      }),
+      {
+        value: JSON.stringify({ token: 'other-run', claimed_at: '2026-12-03T18:00:00.000Z' }),
+        expiresAt: undefined,
+      },
+    );
+    const error = await rejectionOf(
+      runOperation(FULFILL, makeBundle({ inputData: { redemption_id: '48213 ' } }), rpc.url),
+    );
+    expect(JSON.parse(error.message)).toMatchObject({ code: 'decision_in_progress', status: 409 });
+    expect(messageOf(error)).toMatch(
+      /^Another step is deciding reward redemption 48213 right now, so nothing was sent to Influitive\./,
+    );
+    expect(scope.isDone()).toBe(false);
+    // The other step's lock is left alone.
+    expect(rpc.peek('influitive-decision:48213', ['auth'])).toMatchObject({ token: 'other-run' });
+  });
+
+  it("still decides when Zapier's cache hangs, giving up on the lock in time", async () => {
+    process.env.ZAPIER_CACHE_TIMEOUT_MS = '100';
+    rpc.mode = 'hang';
+    try {
+      const scope = nock(API, { reqheaders: influitiveHeaders })
+        .post('/reward_redemptions/48213/decision/fulfill')
+        .reply(204);
+      const result = await runOperation(
+        FULFILL,
+        makeBundle({ inputData: { redemption_id: '48213' } }),
+        rpc.url,
+      );
+      expect(scope.isDone()).toBe(true);
+      expect(result).toMatchObject({ id: '48213', decision: 'fulfilled', already_decided: false });
+      expect(rpc.calls.map((call) => call.method)).toContain('zcache_set');
+    } finally {
+      delete process.env.ZAPIER_CACHE_TIMEOUT_MS;
+    }
+  });
+
+  it('declares no field type for the response, which holds an object', () => {
+    const field = fulfill.operation.outputFields.find((f) => f.key === 'response');
+    expect(field).toEqual({
+      key: 'response',
+      label: "Influitive's Answer, as Sent (Often Empty)",
+      dict: true,
+    });
+    expect(typeof fulfill.operation.sample.response).toBe('object');
   });
 });

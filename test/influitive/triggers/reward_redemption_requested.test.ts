@@ -134,21 +134,30 @@ describe('reward_redemption_requested', () => {
     expect(results[0]).toMatchObject({ id: '48213', metadata: {}, metadata_original: metadata });
   });
 
-  it('halts a repeated delivery of the same redemption on this connection when Zapier names no Zap', async () => {
+  it('runs the first delivery to a second Zap on the connection when Zapier names no Zap, claiming nothing', async () => {
     nock(API).get('/reward_redemptions').twice().reply(200, onePage);
-    await runOperation(HOOK, hookBundle(delivery), rpc.url);
-    const error = await rejectionOf(runOperation(HOOK, hookBundle(delivery), rpc.url));
-    expect(error.name).toBe('HaltedError');
-    expect(messageOf(error)).toBe(
-      'Repeat: reward redemption 48213 was already delivered on this connection; this repeat was stopped so the reward is not sent twice.',
-    );
+    // Two Zaps (one orders, one logs) on one connection; neither bundle carries meta.zap.id.
+    const toOrders = await runOperation(HOOK, hookBundle(delivery), rpc.url);
+    const toSheet = await runOperation(HOOK, hookBundle(delivery), rpc.url);
+    expect([toOrders, toSheet]).toEqual([
+      [expect.objectContaining({ id: '48213' })],
+      [expect.objectContaining({ id: '48213' })],
+    ]);
+    // Without the Zap's id a repeat cannot be told apart, so no delivery key is claimed at all.
+    expect(
+      rpc.calls.filter((call) => String(call.params[0]).startsWith('influitive-redemption:')),
+    ).toEqual([]);
+  });
+
+  it('claims a delivery set-if-absent, per connection and Zap, for 30 days', async () => {
+    nock(API).get('/reward_redemptions').reply(200, onePage);
+    await runOperation(HOOK, hookBundle(delivery, { zapId: 'zap-orders' }), rpc.url);
     const claim = rpc.calls.find(
       (call) =>
-        call.method === 'zcache_set' && String(call.params[0]).startsWith('influitive-redemption:'),
+        call.method === 'zcache_set' && String(call.params[0]).includes('influitive-redemption:'),
     );
-    // Set-if-absent, scoped to this connection, for 30 days.
     expect(claim?.params).toEqual([
-      'influitive-redemption:48213',
+      'zap:zap-orders:influitive-redemption:48213',
       expect.any(String),
       2_592_000,
       ['auth'],

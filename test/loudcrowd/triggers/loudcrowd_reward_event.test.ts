@@ -1,3 +1,5 @@
+import { loudCrowdEventSample, loudCrowdSamplePayload } from '../../../src/loudcrowd/event';
+import { Deadline } from '../../../src/shared/deadline';
 import { hookBundle, LOUDCROWD_KEY, TOKEN } from '../../helpers/bundle';
 import { messageOf, rejectionOf } from '../../helpers/errors';
 import { runOperation } from '../../helpers/run';
@@ -19,11 +21,14 @@ beforeAll(async () => {
 afterAll(() => rpc.stop());
 beforeEach(() => rpc.reset());
 
-/** A delivery with the right key in X-Api-Key; a string body is sent as raw bytes. */
+/** The Zap deliveries go to, as Zapier names it in `bundle.meta.zap.id`. */
+const ZAP = 'zap-orders';
+
+/** A delivery to ZAP with the right key in X-Api-Key; a string body is sent as raw bytes. */
 const deliver = async (body: unknown): Promise<Item[]> =>
   (await runOperation(
     PERFORM,
-    hookBundle(body, { headers: { 'Http-X-Api-Key': LOUDCROWD_KEY } }),
+    hookBundle(body, { headers: { 'Http-X-Api-Key': LOUDCROWD_KEY }, zapId: ZAP }),
     rpc.url,
   )) as Item[];
 
@@ -40,7 +45,7 @@ const claims = () =>
 
 const claimOf = (lcId: string) => ({
   method: 'zcache_set',
-  key: `loudcrowd-reward:${lcId}`,
+  key: `zap:${ZAP}:loudcrowd-reward:${lcId}`,
   ttl: THIRTY_DAYS,
   nx: true,
 });
@@ -227,11 +232,6 @@ describe('loudcrowd_reward_event bad input', () => {
       `The delivery is an empty list: it holds no LoudCrowd event. ${URL_HINT}`,
     ],
     [
-      'a list of more events than one delivery may hold',
-      Array.from({ length: 101 }, (_, i) => ({ lcId: `RWD-${i}` })),
-      "The delivery is a list of 101 events, more than the 100 one delivery may hold: checking each for duplicates would outlast Zapier's 30 s.",
-    ],
-    [
       'an event whose lcId is an object',
       { lcId: { id: 'RWD-1' } },
       'the event has an lcId that is an object, not a string (its fields: lcId).',
@@ -277,10 +277,12 @@ describe('loudcrowd_reward_event duplicates', () => {
     const error = await rejectionOf(deliver(withMedias));
     expect(error.name).toBe('HaltedError');
     expect(messageOf(error)).toBe(
-      'Repeat: LoudCrowd reward event RWD-9KX24T7B was already delivered on this connection in the last 30 days; this repeat was stopped so no reward is sent twice.',
+      'Repeat: LoudCrowd reward event RWD-9KX24T7B was already delivered to this Zap in the last 30 days; this repeat was stopped so no reward is sent twice.',
     );
     expect(claims()).toEqual([claimOf('RWD-9KX24T7B'), claimOf('RWD-9KX24T7B')]);
-    expect([...rpc.store.keys()]).toEqual(['app/auth=auth-1::loudcrowd-reward:RWD-9KX24T7B']);
+    expect([...rpc.store.keys()]).toEqual([
+      `app/auth=auth-1::zap:${ZAP}:loudcrowd-reward:RWD-9KX24T7B`,
+    ]);
   });
 
   test('drops only the already-delivered events of an array', async () => {
@@ -293,7 +295,7 @@ describe('loudcrowd_reward_event duplicates', () => {
     await deliver(batch);
     const error = await rejectionOf(deliver(batch));
     expect(messageOf(error)).toMatch(
-      /^Repeat: All LoudCrowd reward events in this delivery \(RWD-Q4M7N2P8, RWD-Q4M7N9X3\) were already delivered on this connection/,
+      /^Repeat: All LoudCrowd reward events in this delivery \(RWD-Q4M7N2P8, RWD-Q4M7N9X3\) were already delivered to this Zap/,
     );
   });
 
@@ -324,11 +326,34 @@ describe('loudcrowd_reward_event duplicates', () => {
   );
 });
 
+describe('loudcrowd_reward_event with a hanging cache', () => {
+  afterEach(() => {
+    delete process.env.ZAPIER_CACHE_TIMEOUT_MS;
+  });
+
+  test('lets every event through once the claims give up, instead of running past 30 s', async () => {
+    process.env.ZAPIER_CACHE_TIMEOUT_MS = '100';
+    rpc.mode = 'hang';
+    const items = await deliver(batch);
+    expect(items.map((item) => item.id)).toEqual(['RWD-Q4M7N2P8', 'RWD-Q4M7N9X3']);
+    expect(claims()).toEqual([claimOf('RWD-Q4M7N2P8'), claimOf('RWD-Q4M7N9X3')]);
+  });
+
+  test('is loud about a keyless delivery when the cache hangs, since it cannot tell it was already', async () => {
+    process.env.ZAPIER_CACHE_TIMEOUT_MS = '100';
+    rpc.mode = 'hang';
+    const error = await rejectionOf(
+      runOperation(PERFORM, hookBundle(withMedias, { zapId: ZAP }), rpc.url),
+    );
+    expect(error.name).toBe('AppError');
+    expect(JSON.parse(error.message)).toMatchObject({ code: 'loudcrowd_key_missing' });
+  });
+});
+
 describe('loudcrowd_reward_event halt messages never carry a key', () => {
   const WRONG_KEY = 'lc_key_0e4b7d2a9f1c6e3b8d5a2f7c4e1b9d6a';
   test.each<[string, unknown, Record<string, string>]>([
     ['a wrong key', withMedias, { 'Http-Authorization': `Bearer ${WRONG_KEY}` }],
-    ['a missing key', withMedias, {}],
     ['a body that is not JSON', `{"lcId": "${LOUDCROWD_KEY}"`, { 'Http-X-Api-Key': LOUDCROWD_KEY }],
     [
       'an event without lcId whose fields name the key',
@@ -348,7 +373,7 @@ describe('loudcrowd_reward_event halt messages never carry a key', () => {
     await deliver(body);
     const error = await rejectionOf(deliver(body));
     expect(messageOf(error)).toBe(
-      'Repeat: LoudCrowd reward event [redacted] was already delivered on this connection in the last 30 days; this repeat was stopped so no reward is sent twice.',
+      'Repeat: LoudCrowd reward event [redacted] was already delivered to this Zap in the last 30 days; this repeat was stopped so no reward is sent twice.',
     );
   });
 });
@@ -434,4 +459,126 @@ describe('loudcrowd_reward_event with secrets stored with whitespace, in other f
     expect(error.message).toContain('(its fields: [redacted], [redacted], [redacted], [redacted])');
     expectNoForm([error.message, ...logs, ...rpc.logLines]);
   });
+});
+
+describe('loudcrowd_reward_event lists of any length', () => {
+  test('outputs and claims every event of a list of 101', async () => {
+    const events = Array.from({ length: 101 }, (_, i) => ({ lcId: `RWD-${i + 1}` }));
+    const items = await deliver(events);
+    expect(items.map((item) => item.id)).toEqual(events.map((event) => event.lcId));
+    expect(claims()).toHaveLength(101);
+    expect(new Set(claims().map((claim) => claim.key))).toEqual(
+      new Set(events.map((event) => claimOf(event.lcId).key)),
+    );
+  });
+
+  test('outputs every event of a list of 5,000 (no count cap below what Zapier accepts)', async () => {
+    const events = Array.from({ length: 5_000 }, (_, i) => ({ lcId: `RWD-${i + 1}` }));
+    const items = (await runOperation(
+      PERFORM,
+      hookBundle(events, {
+        headers: { 'Http-X-Api-Key': LOUDCROWD_KEY },
+        zapId: ZAP,
+        inputData: { stop_repeats: 'false' },
+      }),
+      rpc.url,
+    )) as Item[];
+    expect(items).toHaveLength(5_000);
+    expect(items.at(-1)?.id).toBe('RWD-5000');
+    expect(claims()).toEqual([]);
+  });
+});
+
+describe('loudcrowd_reward_event when the run runs out of time to claim', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test('stops claiming after the round that used the time, and lets the rest through', async () => {
+    // The run's deadline is spent once the first round of 25 claims has been asked for.
+    jest.spyOn(Deadline.prototype, 'spent').mockReturnValueOnce(false).mockReturnValue(true);
+    const events = Array.from({ length: 30 }, (_, i) => ({ lcId: `RWD-T${i + 1}` }));
+    const logs: string[] = [];
+    const items = (await runOperation(
+      PERFORM,
+      hookBundle(events, { headers: { 'Http-X-Api-Key': LOUDCROWD_KEY }, zapId: ZAP }),
+      rpc.url,
+      logs,
+    )) as Item[];
+    expect(items.map((item) => item.id)).toEqual(events.map((event) => event.lcId));
+    expect(new Set(claims().map((claim) => claim.key))).toEqual(
+      new Set(events.slice(0, 25).map((event) => claimOf(event.lcId).key)),
+    );
+    expect(logs.join('\n')).toContain(
+      'Claimed 25 of 30 LoudCrowd events before the time ran out; the other 5 pass unchecked for repeats.',
+    );
+  });
+});
+
+describe('loudcrowd_reward_event in the Zap editor', () => {
+  const LIST = 'triggers.loudcrowd_reward_event.operation.performList';
+
+  test('lists the documented payload as its sample, shaped as a live delivery is', async () => {
+    const listed = (await runOperation(LIST, hookBundle(undefined), rpc.url)) as Item[];
+    expect(listed).toEqual([loudCrowdEventSample]);
+    const [live] = await deliver(loudCrowdSamplePayload);
+    expect(Object.keys(live ?? {}).sort()).toEqual(Object.keys(listed[0] ?? {}).sort());
+    expect(rpc.calls.filter(({ method }) => method === 'zcache_set')).toHaveLength(1);
+  });
+
+  test("claims nothing while the editor loads samples, so LoudCrowd's Test button works twice", async () => {
+    const editorTest = () => {
+      const bundle = hookBundle(withMedias, {
+        headers: { 'Http-Authorization': `Token ${LOUDCROWD_KEY}` },
+        zapId: ZAP,
+      });
+      return runOperation(
+        PERFORM,
+        { ...bundle, meta: { ...bundle.meta, isLoadingSample: true } } as typeof bundle,
+        rpc.url,
+      ) as Promise<Item[]>;
+    };
+    const first = await editorTest();
+    const second = await editorTest();
+    expect([first, second].map((items) => items.map((item) => item.id))).toEqual([
+      ['RWD-9KX24T7B'],
+      ['RWD-9KX24T7B'],
+    ]);
+    expect(claims()).toEqual([]);
+    // The live Zap's first delivery of that event still runs.
+    await expect(deliver(withMedias)).resolves.toHaveLength(1);
+    expect(claims()).toEqual([claimOf('RWD-9KX24T7B')]);
+  });
+});
+
+describe('loudcrowd_reward_event on two Zaps when Zapier names no Zap', () => {
+  test('runs the first delivery to each Zap, claiming nothing it could not tell apart', async () => {
+    const toZapWithoutId = () =>
+      runOperation(
+        PERFORM,
+        hookBundle(withMedias, { headers: { 'Http-X-Api-Key': LOUDCROWD_KEY } }),
+        rpc.url,
+      ) as Promise<Item[]>;
+    const orders = await toZapWithoutId();
+    const sheet = await toZapWithoutId();
+    expect([orders, sheet].map((items) => items.map((item) => item.id))).toEqual([
+      ['RWD-9KX24T7B'],
+      ['RWD-9KX24T7B'],
+    ]);
+    expect(claims()).toEqual([]);
+  });
+});
+
+describe('loudcrowd_reward_event with the key in the body', () => {
+  test.each(['apiKey', 'api_key'])(
+    'accepts the key from the %s body field and outputs the field with the key scrubbed',
+    async (field) => {
+      const items = (await runOperation(
+        PERFORM,
+        hookBundle({ ...withMedias, [field]: LOUDCROWD_KEY }, { zapId: ZAP }),
+        rpc.url,
+      )) as Item[];
+      expect(items.map((item) => item.id)).toEqual(['RWD-9KX24T7B']);
+      expect(items[0]?.[field]).toBe('[redacted]');
+      expect(JSON.stringify(items)).not.toContain(LOUDCROWD_KEY);
+    },
+  );
 });
