@@ -6,6 +6,8 @@ import refuseRewardRedemption from './influitive/creates/refuse_reward_redemptio
 import findMember from './influitive/searches/find_member';
 import findRewardRedemption from './influitive/searches/find_reward_redemption';
 import newRewardRedemption from './influitive/triggers/new_reward_redemption';
+import overdueRewardRedemption from './influitive/triggers/overdue_reward_redemption';
+import pendingRewardsSummary from './influitive/triggers/pending_rewards_summary';
 import reward from './influitive/triggers/reward';
 import rewardRedemptionRequested from './influitive/triggers/reward_redemption_requested';
 import loudCrowdRewardEvent from './loudcrowd/triggers/loudcrowd_reward_event';
@@ -23,6 +25,8 @@ export default {
   triggers: byKey<{ key: string }>(
     rewardRedemptionRequested,
     newRewardRedemption,
+    overdueRewardRedemption,
+    pendingRewardsSummary,
     reward,
     loudCrowdRewardEvent,
   ),

@@ -8,9 +8,10 @@ import {
 import type { Bundle, ZObject } from '../../shared/types';
 import { rewardFilterField } from '../fields';
 import { detectListOrder } from '../list-order';
-import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
+import { redemptionTriggerOutputFields } from '../metadata-fields';
 import { FIRST_PAGE, growingEndKnown, isStillPending, PendingReader } from '../pending-redemptions';
 import { isForReward, newestFirst, type RewardRedemption } from '../redemption';
+import { includeInfluitiveFulfilledField, keepRewardsYouFulfill } from '../reward-providers';
 import { redemptionSample } from '../samples';
 
 /** Zapier reads at most this many items of a poll. */
@@ -80,16 +81,21 @@ export const listPendingRedemptions = async (
   z: ZObject,
   bundle: Bundle,
 ): Promise<RewardRedemption[]> =>
-  forThisZap(
+  keepRewardsYouFulfill(
+    z,
     bundle,
-    isEditorRead(bundle) ? await readForEditor(z, bundle) : await readForPoll(z, bundle),
+    forThisZap(
+      bundle,
+      isEditorRead(bundle) ? await readForEditor(z, bundle) : await readForPoll(z, bundle),
+    ),
   );
 
 /** Samples for the editor, always from one page (a hook trigger's `performList`). */
 export const samplePendingRedemptions = async (
   z: ZObject,
   bundle: Bundle,
-): Promise<RewardRedemption[]> => forThisZap(bundle, await readForEditor(z, bundle));
+): Promise<RewardRedemption[]> =>
+  keepRewardsYouFulfill(z, bundle, forThisZap(bundle, await readForEditor(z, bundle)));
 
 export default {
   key: 'new_reward_redemption',
@@ -101,11 +107,11 @@ export default {
   },
   operation: {
     type: 'polling' as const,
-    inputFields: [rewardFilterField],
+    inputFields: [rewardFilterField, includeInfluitiveFulfilledField],
     perform: listPendingRedemptions,
     // Only the Reward Redemption dropdown asks for more pages; a poll always starts at the first.
     canPaginate: true,
     sample: redemptionSample,
-    outputFields: redemptionOutputFieldsWithMetadata,
+    outputFields: redemptionTriggerOutputFields,
   },
 };

@@ -9,8 +9,9 @@ import {
 import { haltDelivery, readHookBody, withoutRequestDump } from '../../shared/hook-request';
 import { scrubSecrets, secretsOf } from '../../shared/secrets';
 import type { Bundle, ZObject } from '../../shared/types';
+import { STILL_WAITING_LABEL } from '../copy';
 import { rewardFilterField } from '../fields';
-import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
+import { redemptionTriggerOutputFields } from '../metadata-fields';
 import { PendingReader } from '../pending-redemptions';
 import {
   isForReward,
@@ -19,7 +20,9 @@ import {
   type RewardRedemption,
   unwrapRedemptionDelivery,
 } from '../redemption';
+import { haltIfInfluitiveFulfills, includeInfluitiveFulfilledField } from '../reward-providers';
 import { redemptionSample } from '../samples';
+import { unreadableBody } from '../unreadable-body';
 import { unknownReason, verifyPending } from '../verify-pending';
 import { samplePendingRedemptions } from './new_reward_redemption';
 
@@ -42,11 +45,7 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
     });
   } catch (error) {
     if (!(error instanceof RedemptionShapeError)) throw error;
-    throw haltDelivery(
-      z,
-      bundle,
-      `${error.message} Check that this Zap's URL is pasted into the hub's "Reward Redemption Requested" webhook.`,
-    );
+    throw await unreadableBody(z, bundle, body, error.message);
   }
 
   let redemption = delivered;
@@ -89,6 +88,13 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
     );
   }
 
+  redemption = await haltIfInfluitiveFulfills(
+    z,
+    bundle,
+    redemption,
+    !isTurnedOff(bundle.inputData.verify_with_api),
+  );
+
   // Claimed last, so a delivery that failed verification can still be retried.
   if (stopsRepeats(bundle)) {
     const scope = deliveryScope(bundle);
@@ -117,8 +123,7 @@ export default {
     label: 'Reward Requested (Needs Hub Webhook)',
     description:
       'Triggers when an advocate requests a reward, the moment the hub\'s "Reward Redemption Requested" webhook reaches this Zap, once Influitive confirms the redemption is still pending.',
-    directions:
-      'Copy this Zap\'s URL. In your AdvocateHub, open the admin Integrations settings, add a webhook for "Reward Redemption Requested" and paste the URL there. Ask support@influitive.com to enable Reward Metadata so each reward carries its vendor SKU and amount. Before the Zap runs, each delivery is checked against Influitive\'s pending list and against what this Zap already received. A halted run in the Zap history was stopped on purpose and sends no reward: "Not pending" (already fulfilled or refused, or never requested), "Repeat" (this Zap already had it), another reward than the one chosen, or a body that is not a reward redemption (check the webhook URL). Nobody is emailed about halts. An errored run starting "Could not tell" is a genuine doubt: replay it a few minutes later.',
+    directions: `Copy this Zap's URL. In your AdvocateHub, open the admin Integrations settings, add a webhook for "Reward Redemption Requested" and paste the URL there. Ask support@influitive.com to enable Reward Metadata so each reward carries its vendor SKU and amount. Before the Zap runs, each delivery is checked against Influitive's pending list and against what this Zap already received. A halted run in the Zap history was stopped on purpose and sends no reward: "Not pending" (already fulfilled or refused, or never requested), "Repeat" (this Zap already had it), another reward than the one chosen, or a reward Influitive fulfills itself. Nobody is emailed about halts. A body that is not a reward redemption errors once an hour (then halts) and names its shape. Zapier drops deliveries that arrive while the Zap is off or paused, and never re-runs an errored trigger: a "${STILL_WAITING_LABEL}" Zap catches every redemption left pending, and Find Reward Redemption finds one to handle by hand.`,
   },
   operation: {
     type: 'hook' as const,
@@ -131,13 +136,14 @@ export default {
         default: 'true',
         required: false,
         helpText:
-          "Checks Influitive's pending list before the Zap runs, so a forged or replayed webhook cannot order a reward. **Confirmed**: the Zap runs with Influitive's own record. **Not pending** (Influitive says it was decided, or never lists it in about 20 s of re-checks): the run is halted, silently, because anyone can post to this URL. **Could not tell** (the list could not be read to its end within the run's 25 s): the run errors so you are emailed and can replay it. Costs 1–2 requests once the list is known, never more than 40 per run. Turn off only if this connection has no API token.",
+          "Checks Influitive's pending list before the Zap runs, so a forged or replayed webhook cannot order a reward. **Confirmed**: the Zap runs with Influitive's own record. **Not pending** (Influitive says it was decided, or never lists it in about 20 s of re-checks): the run is halted, silently, because anyone can post to this URL. **Could not tell** (the list could not be read to its end within the run's 25 s): the run errors so you are emailed; the redemption is picked up by the \"Reward Request Still Waiting\" trigger while it stays pending. Costs 1–2 requests once the list is known, never more than 40 per run. Turn off only if this connection has no API token.",
       },
       stopRepeatsField,
+      includeInfluitiveFulfilledField,
     ],
     perform: receiveRedemptionRequested,
     performList: samplePendingRedemptions,
     sample: redemptionSample,
-    outputFields: redemptionOutputFieldsWithMetadata,
+    outputFields: redemptionTriggerOutputFields,
   },
 };

@@ -5,7 +5,7 @@ import {
   MAX_REQUESTS_PER_RUN,
 } from '../../../src/influitive/pending-redemptions';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
-import { nockBothPages as bothPages } from '../../helpers/pending-pages';
+import { nockBothPages as bothPages, nockRewardProviders } from '../../helpers/pending-pages';
 import { runOperation } from '../../helpers/run';
 import { FakeZapierRpc } from '../../helpers/zapier-rpc';
 import page1 from '../fixtures/reward_redemptions_page1.json';
@@ -14,6 +14,8 @@ import page2 from '../fixtures/reward_redemptions_page2.json';
 const POLL = 'triggers.new_reward_redemption.operation.perform';
 type Out = { id: string; member: { email: string | null }; requested_at: string | null };
 
+// Every redemption's reward provider comes from the hub's reward list.
+beforeEach(() => nockRewardProviders());
 afterEach(() => nock.cleanAll());
 
 describe('new_reward_redemption', () => {

@@ -3,6 +3,7 @@ import { LAYOUT_CACHE_KEY } from '../../../src/influitive/pending-redemptions';
 import { API, hookBundle, influitiveHeaders, makeBundle, TOKEN } from '../../helpers/bundle';
 import { testClock } from '../../helpers/clock';
 import { messageOf, rejectionOf } from '../../helpers/errors';
+import { nockRewardProviders } from '../../helpers/pending-pages';
 import { runOperation } from '../../helpers/run';
 import { FakeZapierRpc } from '../../helpers/zapier-rpc';
 import page1 from '../fixtures/reward_redemptions_page1.json';
@@ -30,6 +31,8 @@ type Out = {
 let rpc: FakeZapierRpc;
 beforeEach(async () => {
   rpc = await new FakeZapierRpc().start();
+  // The redemption's reward provider comes from the hub's reward list.
+  nockRewardProviders();
 });
 afterEach(async () => {
   nock.cleanAll();
@@ -113,6 +116,8 @@ describe('reward_redemption_requested', () => {
   });
 
   it('outputs the delivered record without calling Influitive when verification is off', async () => {
+    // No interceptor at all: any request to Influitive would fail the run.
+    nock.cleanAll();
     const bundle = hookBundle(delivery, { inputData: { verify_with_api: false } });
     const results = (await runOperation(HOOK, bundle, rpc.url)) as Out[];
     expect(results[0]).toMatchObject({
@@ -228,29 +233,43 @@ describe('reward_redemption_requested', () => {
   it.each([
     ['an empty body', '', /Influitive sent an empty body/],
     ['a body that is not JSON', 'id=48213&reward=731', /not JSON \(19 bytes\)/],
-    [
-      'a body without a redemption id',
-      { reward_redemption: { reward_id: 731 } },
-      /has no id.*"Reward Redemption Requested" webhook/,
-    ],
-    [
-      'an array of numbers',
-      [1, 2, 3],
-      /not a reward redemption: expected a JSON object, got an array/,
-    ],
   ])('halts %s with the reason', async (_name, body, reason) => {
     const error = await rejectionOf(runOperation(HOOK, hookBundle(body), rpc.url));
     expect(error.name).toBe('HaltedError');
     expect(messageOf(error)).toMatch(reason);
   });
 
-  it("keeps the delivery's headers out of a halt message (no request dump in the Zap history)", async () => {
+  it.each([
+    [
+      'a body without a redemption id',
+      { reward_redemption: { reward_id: 731 } },
+      /has no id.*shape \(keys and types, no values\): \{"reward_redemption": object\}/,
+    ],
+    [
+      'an array of numbers',
+      [1, 2, 3],
+      /not a reward redemption: expected a JSON object, got an array.*an array of 3 \(number\)/,
+    ],
+  ])(
+    'errors on %s first in the hour, naming its shape, then halts the rest',
+    async (_name, body, reason) => {
+      const first = await rejectionOf(runOperation(HOOK, hookBundle(body), rpc.url));
+      expect(first.name).toBe('AppError');
+      expect(messageOf(first)).toMatch(reason);
+      expect(messageOf(first)).toContain('npm run doctor -- --webhook body.json');
+      const next = await rejectionOf(runOperation(HOOK, hookBundle(body), rpc.url));
+      expect(next.name).toBe('HaltedError');
+      expect(messageOf(next)).toBe(messageOf(first));
+    },
+  );
+
+  it("keeps the delivery's headers out of an unreadable body's message (no request dump in the Zap history)", async () => {
     const bundle = hookBundle(
       { data: { reward_id: 731 } },
       { headers: { 'Http-X-Webhook-Secret': 'whsec_4f9a2c7e1b' } },
     );
     const error = await rejectionOf(runOperation(HOOK, bundle, rpc.url));
-    expect(error.name).toBe('HaltedError');
+    expect(error.name).toBe('AppError');
     expect(error.message).not.toMatch(/What happened|whsec_4f9a2c7e1b/);
   });
 

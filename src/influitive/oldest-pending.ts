@@ -1,0 +1,132 @@
+/**
+ * The oldest end of Influitive's pending list, where redemptions that have waited longest are:
+ * the first pages of an oldest-first list, the tail of a newest-first one. One exported function,
+ * built on PendingReader's page reading, so its inside can change without its callers.
+ */
+import type { Bundle, ZObject } from '../shared/types';
+import { detectListOrder, type ListOrder } from './list-order';
+import {
+  FIRST_PAGE,
+  MAX_REQUESTS_PER_RUN,
+  type PendingLayout,
+  PendingReader,
+} from './pending-redemptions';
+import type { RewardRedemption } from './redemption';
+import { requestedMs } from './still-waiting';
+
+export interface OldestPending {
+  /** The redemptions read at the oldest end, in the API's order. */
+  redemptions: RewardRedemption[];
+  /** Every pending redemption requested before the cutoff was read. */
+  complete: boolean;
+  order: ListOrder;
+  requests: number;
+}
+
+const datesOf = (redemptions: readonly RewardRedemption[]) =>
+  redemptions.map((r) => r.requested_at);
+
+/** Requested at or after the cutoff: everything listed beyond it (newer) is younger still. */
+const isYoungerThan = (redemption: RewardRedemption | undefined, cutoff: number): boolean => {
+  const at = redemption === undefined ? Number.NaN : requestedMs(redemption);
+  return !Number.isNaN(at) && at >= cutoff;
+};
+
+/**
+ * A newest-first list whose pages a complete layout knows: from the last known page to the end
+ * (the list may have grown), then page by page towards the front until a page starts with a
+ * redemption younger than the cutoff. Undefined when what was read is not newest first after all
+ * (the layout is a hint, never the truth).
+ */
+const readTail = async (
+  reader: PendingReader,
+  layout: PendingLayout,
+  cutoff: number,
+): Promise<OldestPending | undefined> => {
+  const urls = layout.pages.map((page) => page.url);
+  const last = urls.length - 1;
+  const lastUrl = urls[last];
+  if (lastUrl === undefined) return undefined;
+  const end = await reader.walk(lastUrl);
+  if (!end.complete) return undefined;
+  let read = end.redemptions;
+  let covered = isYoungerThan(read[0], cutoff);
+  let index = last - 1;
+  for (; index >= 0 && !covered && reader.blocked() === undefined; index -= 1) {
+    const url = urls[index];
+    if (url === undefined) break;
+    const page = await reader.readPage(url);
+    read = [...page.redemptions, ...read];
+    covered = isYoungerThan(page.redemptions[0], cutoff);
+  }
+  if (detectListOrder(datesOf(read)) === 'oldest_first') return undefined;
+  return {
+    redemptions: read,
+    complete: covered || index < 0,
+    order: 'newest_first',
+    requests: reader.requests,
+  };
+};
+
+const cannotReachOldest = (z: ZObject, order: ListOrder, pages: number): Error =>
+  new z.errors.Error(
+    order === 'unknown'
+      ? `Could not tell which end of Influitive's pending list holds the oldest redemptions: their dates do not show an order, and the list is longer than one check may read (${MAX_REQUESTS_PER_RUN} requests, to stay inside Influitive's firewall limit of 200 requests per 5 minutes). No redemption was skipped; run \`npm run doctor\` to see the dates the hub sends.`
+      : `Could not reach the oldest pending redemptions in this check: Influitive lists them newest first, and this hub has more pending than one check may read (${MAX_REQUESTS_PER_RUN} requests, to stay inside Influitive's firewall limit of 200 requests per 5 minutes). This check read ${pages} pages and kept its place, so the next checks continue from there; once the end of the list is known, each check reads only its oldest pages. If this repeats at every check, Zapier's cache (where the place is kept) may be unavailable.`,
+    'oldest_end_unreachable',
+    503,
+  );
+
+/**
+ * The pending redemptions at the oldest end of the list, enough to hold every one requested
+ * before `requestedBefore` (ms since the epoch) when one run can, within the run's request cap and
+ * deadline. `complete` is false when more were requested before the cutoff than one run reads:
+ * then the oldest are returned. Throws a z.errors.Error when the oldest end cannot be reached.
+ */
+export const readOldestPending = async (
+  z: ZObject,
+  bundle: Bundle,
+  options: { requestedBefore: number },
+): Promise<OldestPending> => {
+  const cutoff = options.requestedBefore;
+  const reader = new PendingReader(z, bundle);
+  const layout = await reader.loadLayout();
+  if (layout?.order === 'newest_first' && layout.complete && layout.pages.length > 0) {
+    const tail = await readTail(reader, layout, cutoff);
+    if (tail) return tail;
+  }
+  const resume =
+    reader.blocked() === undefined &&
+    layout?.order === 'newest_first' &&
+    !layout.complete &&
+    layout.resumeUrl
+      ? layout.resumeUrl
+      : null;
+  const walk = await reader.walk(resume ?? FIRST_PAGE, {
+    // An oldest-first list holds every overdue redemption before the first younger one.
+    until: (_page, _index, read) =>
+      resume === null &&
+      detectListOrder(datesOf(read)) === 'oldest_first' &&
+      read.some((r) => isYoungerThan(r, cutoff)),
+  });
+  const order = detectListOrder(datesOf(walk.redemptions));
+  if (walk.complete && resume === null) {
+    await reader.recordWalk(walk, true);
+    return { redemptions: walk.redemptions, complete: true, order, requests: reader.requests };
+  }
+  if (walk.stop === 'match' || (resume === null && order === 'oldest_first')) {
+    return {
+      redemptions: walk.redemptions,
+      complete: walk.stop === 'match',
+      order: 'oldest_first',
+      requests: reader.requests,
+    };
+  }
+  // A newest-first (or undated) list too long for one run: keep the place for the next run.
+  await reader.recordWalk(walk, resume === null);
+  if (walk.complete && reader.layout?.complete) {
+    const tail = await readTail(reader, reader.layout, cutoff);
+    if (tail) return tail;
+  }
+  throw cannotReachOldest(z, layout?.order ?? order, walk.pages.length);
+};
