@@ -20,14 +20,20 @@ const typeName = (value: unknown): string => {
   return typeof value;
 };
 
-/** The body's top-level keys and the type of each value, never a value: `{event: string, data: object}`. */
-export const bodyShape = (body: unknown): string => {
+/**
+ * The body's top-level keys and the type of each value, never a value: `{"event": string, "data":
+ * object}`. Each key is scrubbed of `secrets` before it is shortened, so a cut cannot hide a secret
+ * from the scrubber.
+ */
+export const bodyShape = (body: unknown, secrets: readonly string[] = []): string => {
   if (Array.isArray(body))
     return `an array of ${body.length} (${[...new Set(body.map(typeName))].join(', ') || 'empty'})`;
   if (!isJsonObject(body)) return typeName(body);
   const keys = Object.keys(body);
   const shown = keys.slice(0, MAX_KEYS).map((key) => {
-    const name = key.length > MAX_KEY_LENGTH ? `${key.slice(0, MAX_KEY_LENGTH)}…` : key;
+    const scrubbed = scrubSecrets(key, secrets);
+    const name =
+      scrubbed.length > MAX_KEY_LENGTH ? `${scrubbed.slice(0, MAX_KEY_LENGTH)}…` : scrubbed;
     return `${JSON.stringify(name)}: ${typeName(body[key])}`;
   });
   const more = keys.length > MAX_KEYS ? `, and ${keys.length - MAX_KEYS} more` : '';
@@ -41,9 +47,10 @@ export const unreadableBody = async (
   body: unknown,
   reason: string,
 ): Promise<Error> => {
+  const secrets = secretsOf(bundle);
   const message = scrubSecrets(
-    `Influitive sent a body this app cannot read as a reward redemption: ${reason} The body's shape (keys and types, no values): ${bodyShape(body)}. If it came from the hub's "Reward Redemption Requested" webhook, capture one such body (e.g. with a Webhooks by Zapier "Catch Raw Hook" Zap on the same webhook), save it as body.json and run \`npm run doctor -- --webhook body.json\` to see what the app reads from it. ${WHAT_PICKS_IT_UP} Only the first unreadable delivery in an hour errors; the rest of that hour are halted with this text.`,
-    secretsOf(bundle),
+    `Influitive sent a body this app cannot read as a reward redemption: ${reason} The body's shape (keys and types, no values): ${bodyShape(body, secrets)}. If it came from the hub's "Reward Redemption Requested" webhook, capture one such body (e.g. with a Webhooks by Zapier "Catch Raw Hook" Zap on the same webhook), save it as body.json and run \`npm run doctor -- --webhook body.json\` to see what the app reads from it. ${WHAT_PICKS_IT_UP} Only the first unreadable delivery in an hour errors; the rest of that hour are halted with this text.`,
+    secrets,
   );
   return (await firstInWindow(z, UNREADABLE_KEY, UNREADABLE_WINDOW_SECONDS))
     ? new z.errors.Error(message, 'unreadable_body', 422)
