@@ -143,8 +143,8 @@ export const redemptionOutputFieldsWithMetadata = [
   hubMetadataOutputFields,
 ];
 
-/** A redemption trigger's output fields: the redemption's, its reward's provider, its metadata. */
-export const redemptionTriggerOutputFields = [
+/** A redemption step's output fields: the redemption's, its reward's provider, its metadata. */
+export const redemptionOutputFieldsWithProvider = [
   ...redemptionOutputFields,
   ...providerOutputFields,
   hubMetadataOutputFields,

@@ -147,15 +147,24 @@ const includesInfluitiveFulfilled = (bundle: Pick<Bundle, 'inputData'>): boolean
   return value !== undefined && value !== null && value !== '' && !isTurnedOff(value);
 };
 
-/** For polls: every redemption with its provider, without Influitive's own unless the Zap asks. */
-export const keepRewardsYouFulfill = async <T extends RewardRedemption>(
+/** Every redemption with its reward's provider (for searches: nothing is left out). */
+export const withProviders = async <T extends RewardRedemption>(
   z: ZObject,
   bundle: Bundle,
   redemptions: readonly T[],
 ): Promise<WithProvider<T>[]> => {
   if (redemptions.length === 0) return [];
   const providers = await providersFor(z, bundle, redemptions);
-  const annotated = redemptions.map((r) => withProvider(r, providers));
+  return redemptions.map((r) => withProvider(r, providers));
+};
+
+/** For polls: every redemption with its provider, without Influitive's own unless the Zap asks. */
+export const keepRewardsYouFulfill = async <T extends RewardRedemption>(
+  z: ZObject,
+  bundle: Bundle,
+  redemptions: readonly T[],
+): Promise<WithProvider<T>[]> => {
+  const annotated = await withProviders(z, bundle, redemptions);
   return includesInfluitiveFulfilled(bundle)
     ? annotated
     : annotated.filter((r) => !r.fulfilled_by_influitive);

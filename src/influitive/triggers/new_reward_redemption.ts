@@ -8,7 +8,7 @@ import {
 import type { Bundle, ZObject } from '../../shared/types';
 import { rewardFilterField } from '../fields';
 import { detectListOrder } from '../list-order';
-import { redemptionTriggerOutputFields } from '../metadata-fields';
+import { redemptionOutputFieldsWithProvider } from '../metadata-fields';
 import { FIRST_PAGE, growingEndKnown, isStillPending, PendingReader } from '../pending-redemptions';
 import { isForReward, newestFirst, type RewardRedemption } from '../redemption';
 import { includeInfluitiveFulfilledField, keepRewardsYouFulfill } from '../reward-providers';
@@ -112,6 +112,6 @@ export default {
     // Only the Reward Redemption dropdown asks for more pages; a poll always starts at the first.
     canPaginate: true,
     sample: redemptionSample,
-    outputFields: redemptionTriggerOutputFields,
+    outputFields: redemptionOutputFieldsWithProvider,
   },
 };

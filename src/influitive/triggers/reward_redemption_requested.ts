@@ -11,7 +11,7 @@ import { scrubSecrets, secretsOf } from '../../shared/secrets';
 import type { Bundle, ZObject } from '../../shared/types';
 import { STILL_WAITING_LABEL } from '../copy';
 import { rewardFilterField } from '../fields';
-import { redemptionTriggerOutputFields } from '../metadata-fields';
+import { redemptionOutputFieldsWithProvider } from '../metadata-fields';
 import { PendingReader } from '../pending-redemptions';
 import {
   isForReward,
@@ -144,6 +144,6 @@ export default {
     perform: receiveRedemptionRequested,
     performList: samplePendingRedemptions,
     sample: redemptionSample,
-    outputFields: redemptionTriggerOutputFields,
+    outputFields: redemptionOutputFieldsWithProvider,
   },
 };
