@@ -1,4 +1,5 @@
 import nock from 'nock';
+import App from '../../../src';
 import { LAYOUT_CACHE_KEY } from '../../../src/influitive/pending-redemptions';
 import { API, hookBundle, influitiveHeaders, makeBundle, TOKEN } from '../../helpers/bundle';
 import { testClock } from '../../helpers/clock';
@@ -40,6 +41,19 @@ afterEach(async () => {
 });
 
 describe('reward_redemption_requested', () => {
+  it('says in its directions that Zapier drops deliveries to a Zap that is off, and what catches them', () => {
+    const { directions } = (
+      App.triggers.reward_redemption_requested as unknown as { display: { directions: string } }
+    ).display;
+    expect(directions).toMatch(
+      /Zapier drops deliveries that arrive while the Zap is off or paused/,
+    );
+    expect(directions).toMatch(
+      /"Reward Request Still Waiting" Zap catches every redemption left pending/,
+    );
+    expect(directions).not.toMatch(/replay/i);
+  });
+
   it("confirms the delivery is pending through the API and outputs the API's record", async () => {
     const scope = nock(API, { reqheaders: influitiveHeaders })
       .get('/reward_redemptions')
