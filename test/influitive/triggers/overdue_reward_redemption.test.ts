@@ -146,6 +146,43 @@ describe.each<Order>(['oldest_first', 'newest_first'])(
   },
 );
 
+describe('Reward Request Still Waiting with more overdue than one check reads', () => {
+  it('reports the oldest it can read on an oldest-first list, and logs that more are waiting', async () => {
+    const hub = await startHub({ seed: false, listOrder: 'oldest_first' });
+    // One a minute over 50 hours: about 1,560 have waited a day, more than 40 pages of 25.
+    const ids = hub.seedPending(3_000, { everyMs: 60_000 });
+    const logs: string[] = [];
+    const before = hub.requestLog.length;
+    const alerts = (await runOperation(
+      STILL_WAITING,
+      makeBundle({ authData }),
+      rpc.url,
+      logs,
+    )) as Alert[];
+    expect(hub.requestLog.length - before).toBe(MAX_REQUESTS_PER_RUN);
+    expect(alerts).toHaveLength(1_000);
+    expect(alerts.at(-1)?.id).toBe(String(ids[0]));
+    expect(logs.join('\n')).toMatch(
+      /More redemptions have waited longer than 24 hours than one check reads; this check reported the oldest 1000/,
+    );
+  });
+});
+
+describe('Reward Request Still Waiting in the Zap editor', () => {
+  it('reads one page for samples', async () => {
+    const hub = await startHub({ agedSeed: true });
+    const base = makeBundle();
+    const before = hub.requestLog.length;
+    const alerts = (await runOperation(
+      STILL_WAITING,
+      makeBundle({ authData, meta: { ...base.meta, isLoadingSample: true } }),
+      rpc.url,
+    )) as Alert[];
+    expect(hub.requestLog.length - before).toBe(1);
+    expect(alerts.map((a) => a.id)).toEqual(['48241', '48231', '48227', '48213', '48242', '48243']);
+  });
+});
+
 describe('Reward Request Still Waiting on the seeded hub', () => {
   it('reminds again every N days with a new alert id and the same idempotency key', async () => {
     const hub = await startHub({ agedSeed: true });
