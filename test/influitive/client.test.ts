@@ -10,12 +10,15 @@ import {
 } from '../helpers/bundle';
 import { messageOf, rejectionOf } from '../helpers/errors';
 import { startLoopbackServer } from '../helpers/loopback';
+import { nockRewardProviders } from '../helpers/pending-pages';
 import { runOperation } from '../helpers/run';
 import page1 from './fixtures/reward_redemptions_page1.json';
 
 const POLL = 'triggers.new_reward_redemption.operation.perform';
 const lastPage = { ...page1, links: { self: `${API}/reward_redemptions`, next: null } };
 
+// A poll also reads the hub's reward list, for the providers the pending page does not carry.
+beforeEach(() => nockRewardProviders());
 afterEach(() => {
   nock.cleanAll();
   delete process.env.INFLUITIVE_API_URL;
