@@ -159,4 +159,46 @@ describe('rewards Influitive fulfills itself', () => {
     const results = (await runOperation(POLL, makeBundle(), rpc.url)) as Out[];
     expect(results.map((r) => r.id)).toEqual(['48213']);
   });
+
+  it.each([
+    [401, 'ExpiredAuthError'],
+    [429, 'ThrottledError'],
+  ])('keeps a %s on the reward list as %s, so Zapier treats it as such', async (status, name) => {
+    nock(API)
+      .get('/reward_redemptions')
+      .reply(200, onePage)
+      .get('/external/rewards')
+      .reply(status, '');
+    const error = await rejectionOf(
+      runOperation(HOOK, hookBundle({ reward_redemption: { id: 48214 } }), rpc.url),
+    );
+    expect(error.name).toBe(name);
+  });
+
+  it('reads a paged, wrapped reward list by id and uuid, and a reward without a provider is yours', async () => {
+    rpc.mode = 'down';
+    nock(API)
+      .get('/reward_redemptions')
+      .reply(200, {
+        ...onePage,
+        reward_redemptions: [
+          { ...page1.reward_redemptions[0], reward_id: undefined, reward: { uuid: 'r-uuid-1' } },
+          page1.reward_redemptions[1],
+        ],
+      })
+      .get('/external/rewards')
+      .reply(200, {
+        rewards: [{ uuid: 'r-uuid-1', name: 'Gift card', provider: 'tango_card' }],
+        links: { next: `${API}/external/rewards?page=2` },
+      })
+      .get('/external/rewards')
+      .query({ page: '2' })
+      .reply(200, { rewards: [{ id: 812, name: 'Northwind Hoodie' }, 'not a reward'] });
+    const bundle = makeBundle({ inputData: { include_influitive_fulfilled: true } });
+    const results = (await runOperation(POLL, bundle, rpc.url)) as Out[];
+    expect(results.map((r) => [r.id, r.reward_provider, r.fulfilled_by_influitive])).toEqual([
+      ['48214', null, false],
+      ['48213', 'tango_card', true],
+    ]);
+  });
 });

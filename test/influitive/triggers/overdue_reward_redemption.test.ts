@@ -10,7 +10,10 @@ import {
   SANDBOX_TOKEN,
   startInfluitiveSandbox,
 } from '../../../sandbox';
-import { MAX_REQUESTS_PER_RUN } from '../../../src/influitive/pending-redemptions';
+import {
+  LAYOUT_CACHE_KEY,
+  MAX_REQUESTS_PER_RUN,
+} from '../../../src/influitive/pending-redemptions';
 import { hookBundle, makeBundle } from '../../helpers/bundle';
 import { testClock } from '../../helpers/clock';
 import { messageOf, rejectionOf } from '../../helpers/errors';
@@ -168,6 +171,35 @@ describe('Reward Request Still Waiting with more overdue than one check reads', 
   });
 });
 
+describe('Reward Request Still Waiting and a cached layout that is wrong', () => {
+  it('reads the list itself when the pages it is sent to are not newest first after all', async () => {
+    const hub = await startHub({ seed: false, listOrder: 'oldest_first' });
+    // 60 pending, one an hour: the oldest 36 have waited at least a day.
+    const ids = hub.seedPending(60, { everyMs: HOUR });
+    const page = (n: number) => ({ url: `${hub.url}/reward_redemptions?page=${n}`, ids: [] });
+    const layout = {
+      v: 1,
+      order: 'newest_first',
+      pages: [page(1), page(2)],
+      complete: true,
+      provenAt: null,
+      grownAt: null,
+      resumeUrl: null,
+      savedAt: testClock.now(),
+    };
+    rpc.store.set(
+      FakeZapierRpc.scopedKey(LAYOUT_CACHE_KEY, ['auth'], { userId: 'user-1', authId: 'auth-1' }),
+      { value: JSON.stringify(layout), expiresAt: undefined },
+    );
+    const alerts = (await runOperation(
+      STILL_WAITING,
+      makeBundle({ authData }),
+      rpc.url,
+    )) as Alert[];
+    expect(alerts.map((a) => a.id).sort()).toEqual(ids.slice(0, 36).map(String).sort());
+  });
+});
+
 describe('Reward Request Still Waiting in the Zap editor', () => {
   it('reads one page for samples', async () => {
     const hub = await startHub({ agedSeed: true });
@@ -305,5 +337,24 @@ describe('Daily Pending Rewards Summary', () => {
     const again = await runOperation(SUMMARY, makeBundle({ authData }), rpc.url);
     expect(again).toEqual(results);
     expect(hub.requestLog.length).toBe(before);
+  });
+
+  it('totals the chosen amount field and dates the summary in UTC without a time zone', async () => {
+    await startHub({ agedSeed: true });
+    rpc.mode = 'down';
+    const base = makeBundle();
+    const { timezone: _zone, ...meta } = base.meta as unknown as Record<string, unknown>;
+    const bundle = makeBundle({
+      authData,
+      inputData: { amount_field: 'vendor_product_id' },
+      meta: meta as never,
+    });
+    const [summary] = (await runOperation(SUMMARY, bundle, rpc.url)) as Record<string, unknown>[];
+    expect(summary).toMatchObject({
+      id: new Date(testClock.now()).toISOString().slice(0, 10),
+      amount_field: 'vendor_product_id',
+      amount_total: null,
+      amount_counted: 0,
+    });
   });
 });
