@@ -113,7 +113,9 @@ export const summarizePending = (
   const perRewardText = perReward.map((r) => `${r.reward_name}: ${r.count}`).join('; ');
   const text = [
     `${date}: ${atLeast}${plural(pending.length, 'reward request')} pending in Influitive.`,
-    oldest ? `Oldest: ${oldest.summary}, waiting ${oldestDays} days.` : '',
+    oldest
+      ? `${options.complete ? 'Oldest' : 'Oldest of those read'}: ${oldest.summary}, waiting ${oldestDays} days.`
+      : '',
     perRewardText ? `By reward: ${perRewardText}.` : '',
     amountTotal === null ? '' : `Total ${options.amountField}: ${amountTotal}.`,
   ]

@@ -51,7 +51,9 @@ describe('summarizePending', () => {
 
   it('says "at least" when the list was longer than one check reads', () => {
     const summary = summarizePending(list, { complete: false, now: NOW, amountField: 'amount' });
-    expect(summary.text).toMatch(/^2026-11-23: at least 5 reward requests pending/);
+    expect(summary.text).toMatch(
+      /^2026-11-23: at least 5 reward requests pending in Influitive\. Oldest of those read: /,
+    );
     expect(summary.pending_count_complete).toBe(false);
   });
 

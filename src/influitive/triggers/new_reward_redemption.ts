@@ -103,7 +103,7 @@ export default {
   display: {
     label: 'Reward Requested (Checks Every Few Minutes)',
     description:
-      "Triggers when an advocate requests a reward, found by checking Influitive's pending list every few minutes: nothing to set up in the hub. Each redemption still pending (and of the chosen Reward) starts the Zap once; ones already pending when the Zap is turned on do not. It never halts a run: a check that cannot read Influitive is an error, and the next check tries again.",
+      "Triggers when an advocate requests a reward, found by checking Influitive's pending list every few minutes: nothing to set up in the hub. Each redemption still pending (and of the chosen Reward) starts the Zap once; ones already pending when the Zap is turned on do not. It never halts a run: a check that cannot read Influitive is an error, and the next check tries again. Rewards Influitive fulfills itself (such as Tango Card) are left out unless you include them.",
   },
   operation: {
     type: 'polling' as const,

@@ -74,7 +74,7 @@ export default {
     label: 'Daily Pending Rewards Summary',
     description:
       "Triggers when a new day starts, with a summary of Influitive's pending reward redemptions: how many, the oldest, the count per reward and the total amount, for a Slack or email digest.",
-    directions: `The first check of each day (in the Zap's time zone) reads the pending list (counting only redemptions still pending) and starts the Zap once with that day's figures; the day the Zap is turned on is recorded, not sent. It never halts a run. A hub with more pending than one check reads (about 1,000) reports "at least" figures, flagged by Count Is Complete. To act on each redemption that waits too long, use "${STILL_WAITING_LABEL}". Amounts come from [Reward Metadata](https://support.influitive.com/hc/en-us/articles/50066).`,
+    directions: `The first check of each day (in the Zap's time zone) reads the pending list (counting only redemptions still pending) and starts the Zap once with that day's figures; the day the Zap is turned on is recorded, not sent. It never halts a run. A hub with more pending than one check reads (about 1,000) reports "at least" figures and the oldest of those it read, flagged by Count Is Complete. To act on each redemption that waits too long, use "${STILL_WAITING_LABEL}". Amounts come from [Reward Metadata](https://support.influitive.com/hc/en-us/articles/50066).`,
   },
   operation: {
     type: 'polling' as const,
