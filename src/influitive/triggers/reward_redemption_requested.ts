@@ -11,6 +11,7 @@ import { scrubSecrets, secretsOf } from '../../shared/secrets';
 import type { Bundle, ZObject } from '../../shared/types';
 import { STILL_WAITING_LABEL } from '../copy';
 import { rewardFilterField } from '../fields';
+import { withPickUpAdvice } from '../hook-advice';
 import { redemptionOutputFieldsWithProvider } from '../metadata-fields';
 import { PendingReader } from '../pending-redemptions';
 import {
@@ -114,7 +115,7 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
   return [redemption];
 };
 
-export const receiveRedemptionRequested = withoutRequestDump(receiveDelivery);
+export const receiveRedemptionRequested = withoutRequestDump(withPickUpAdvice(receiveDelivery));
 
 export default {
   key: 'reward_redemption_requested',

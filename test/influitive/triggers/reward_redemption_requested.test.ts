@@ -69,6 +69,19 @@ describe('reward_redemption_requested', () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it('says what picks the redemption up when Influitive fails the check, keeping code and status', async () => {
+    nock(API).get('/reward_redemptions').reply(500, { error: 'Internal Server Error' });
+    const error = await rejectionOf(runOperation(HOOK, hookBundle(delivery), rpc.url));
+    expect(error.name).toBe('AppError');
+    expect(JSON.parse(error.message)).toMatchObject({
+      code: 'influitive_server_error',
+      status: 500,
+    });
+    expect(messageOf(error)).toMatch(
+      /^Influitive had a server error 500 on GET \/reward_redemptions.* While it stays pending, the "Reward Requested \(Checks Every Few Minutes\)" trigger and the "Reward Request Still Waiting" trigger pick it up; to handle it now, look it up with Find Reward Redemption/,
+    );
+  });
+
   it('halts a delivery for a redemption the whole list does not hold, at every re-check', async () => {
     const started = testClock.now();
     const scope = nock(API)
