@@ -35,8 +35,8 @@ const isYoungerThan = (redemption: RewardRedemption | undefined, cutoff: number)
 /**
  * A newest-first list whose pages a complete layout knows: from the last known page to the end
  * (the list may have grown), then page by page towards the front until a page starts with a
- * redemption younger than the cutoff. Undefined when what was read is not newest first after all
- * (the layout is a hint, never the truth).
+ * redemption younger than the cutoff. Undefined when what was read is not newest first after all,
+ * or a known page is empty (the list shrank): the layout is a hint, never the truth.
  */
 const readTail = async (
   reader: PendingReader,
@@ -48,7 +48,8 @@ const readTail = async (
   const lastUrl = urls[last];
   if (lastUrl === undefined) return undefined;
   const end = await reader.walk(lastUrl);
-  if (!end.complete) return undefined;
+  // An empty page where the layout knew one means the list shrank: the layout is stale.
+  if (!end.complete || end.redemptions.length === 0) return undefined;
   let read = end.redemptions;
   let covered = isYoungerThan(read[0], cutoff);
   let index = last - 1;
@@ -56,6 +57,7 @@ const readTail = async (
     const url = urls[index];
     if (url === undefined) break;
     const page = await reader.readPage(url);
+    if (page.redemptions.length === 0) return undefined;
     read = [...page.redemptions, ...read];
     covered = isYoungerThan(page.redemptions[0], cutoff);
   }

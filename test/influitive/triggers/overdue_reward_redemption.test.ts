@@ -198,6 +198,35 @@ describe('Reward Request Still Waiting and a cached layout that is wrong', () =>
     )) as Alert[];
     expect(alerts.map((a) => a.id).sort()).toEqual(ids.slice(0, 36).map(String).sort());
   });
+
+  it('reads the list again from its front when the last page the layout knows is now empty', async () => {
+    const hub = await startHub({ seed: false });
+    const ids = hub.seedPending(60, { everyMs: HOUR });
+    // A layout from when the list had 200 pages: page 200 is empty now.
+    const layout = {
+      v: 1,
+      order: 'newest_first',
+      pages: [1, 2, 200].map((n) => ({ url: `${hub.url}/reward_redemptions?page=${n}`, ids: [] })),
+      complete: true,
+      provenAt: null,
+      grownAt: null,
+      resumeUrl: null,
+      savedAt: testClock.now(),
+    };
+    rpc.store.set(
+      FakeZapierRpc.scopedKey(LAYOUT_CACHE_KEY, ['auth'], { userId: 'user-1', authId: 'auth-1' }),
+      { value: JSON.stringify(layout), expiresAt: undefined },
+    );
+    const before = hub.requestLog.length;
+    const alerts = (await runOperation(
+      STILL_WAITING,
+      makeBundle({ authData }),
+      rpc.url,
+    )) as Alert[];
+    expect(alerts.map((a) => a.id).sort()).toEqual(ids.slice(0, 36).map(String).sort());
+    // One request to find page 200 empty, then the three pages from the front.
+    expect(hub.requestLog.length - before).toBe(4);
+  });
 });
 
 describe('Reward Request Still Waiting in the Zap editor', () => {
