@@ -10,6 +10,7 @@ import {
   MAX_REQUESTS_PER_RUN,
   type PendingLayout,
   PendingReader,
+  type WalkResult,
 } from './pending-redemptions';
 import type { RewardRedemption } from './redemption';
 import { requestedMs } from './still-waiting';
@@ -21,6 +22,11 @@ export interface OldestPending {
   complete: boolean;
   order: ListOrder;
   requests: number;
+  /**
+   * Where the next run continues an oldest-first list whose overdue part is longer than one run
+   * reads (it then reads on from there, and from the front again after that); null otherwise.
+   */
+  continueAt: string | null;
 }
 
 const datesOf = (redemptions: readonly RewardRedemption[]) =>
@@ -67,6 +73,7 @@ const readTail = async (
     complete: covered || index < 0,
     order: 'newest_first',
     requests: reader.requests,
+    continueAt: null,
   };
 };
 
@@ -79,19 +86,50 @@ const cannotReachOldest = (z: ZObject, order: ListOrder, pages: number): Error =
     503,
   );
 
+/** Stopped by the request cap or the deadline, not by the end or a younger redemption. */
+const cutShort = (walk: WalkResult): boolean =>
+  walk.stop === 'requests' || walk.stop === 'deadline';
+
+/**
+ * An oldest-first list read on from where an earlier run stopped, to the first redemption younger
+ * than the cutoff; undefined when what it reads is not oldest first (then the front is read).
+ */
+const readOnFrom = async (
+  reader: PendingReader,
+  url: string,
+  cutoff: number,
+): Promise<OldestPending | undefined> => {
+  const walk = await reader.walk(url, {
+    until: (_page, _index, read) => read.some((r) => isYoungerThan(r, cutoff)),
+  });
+  if (detectListOrder(datesOf(walk.redemptions)) === 'newest_first') return undefined;
+  return {
+    redemptions: walk.redemptions,
+    complete: !cutShort(walk),
+    order: 'oldest_first',
+    requests: reader.requests,
+    continueAt: cutShort(walk) ? walk.next : null,
+  };
+};
+
 /**
  * The pending redemptions at the oldest end of the list, enough to hold every one requested
  * before `requestedBefore` (ms since the epoch) when one run can, within the run's request cap and
  * deadline. `complete` is false when more were requested before the cutoff than one run reads:
- * then the oldest are returned. Throws a z.errors.Error when the oldest end cannot be reached.
+ * then the oldest are returned, and on an oldest-first list `continueAt` says where the next run
+ * (given it back) reads on. Throws a z.errors.Error when the oldest end cannot be reached.
  */
 export const readOldestPending = async (
   z: ZObject,
   bundle: Bundle,
-  options: { requestedBefore: number },
+  options: { requestedBefore: number; continueAt?: string | null },
 ): Promise<OldestPending> => {
   const cutoff = options.requestedBefore;
   const reader = new PendingReader(z, bundle);
+  if (options.continueAt) {
+    const further = await readOnFrom(reader, options.continueAt, cutoff);
+    if (further) return further;
+  }
   const layout = await reader.loadLayout();
   if (layout?.order === 'newest_first' && layout.complete && layout.pages.length > 0) {
     const tail = await readTail(reader, layout, cutoff);
@@ -114,7 +152,13 @@ export const readOldestPending = async (
   const order = detectListOrder(datesOf(walk.redemptions));
   if (walk.complete && resume === null) {
     await reader.recordWalk(walk, true);
-    return { redemptions: walk.redemptions, complete: true, order, requests: reader.requests };
+    return {
+      redemptions: walk.redemptions,
+      complete: true,
+      order,
+      requests: reader.requests,
+      continueAt: null,
+    };
   }
   if (walk.stop === 'match' || (resume === null && order === 'oldest_first')) {
     return {
@@ -122,6 +166,7 @@ export const readOldestPending = async (
       complete: walk.stop === 'match',
       order: 'oldest_first',
       requests: reader.requests,
+      continueAt: cutShort(walk) ? walk.next : null,
     };
   }
   // A newest-first (or undated) list too long for one run: keep the place for the next run.

@@ -64,6 +64,23 @@ const readFirstPage = async (z: ZObject, bundle: Bundle): Promise<RewardRedempti
   return (await reader.readPage(FIRST_PAGE)).redemptions;
 };
 
+/** Where this Zap's previous check stopped reading a long overdue list (kept per Zap). */
+const recallContinuation = async (z: ZObject): Promise<string | null> => {
+  try {
+    return (await z.cursor.get()) || null;
+  } catch {
+    return null;
+  }
+};
+
+const keepContinuation = async (z: ZObject, url: string | null): Promise<void> => {
+  try {
+    await z.cursor.set(url ?? '');
+  } catch {
+    // Without the store every check reads from the oldest: the oldest are still reported.
+  }
+};
+
 /** Redemptions pending longer than the chosen age, one alert each (and per reminder). */
 export const listStillWaiting = async (z: ZObject, bundle: Bundle) => {
   const options = stillWaitingOptions(z, bundle);
@@ -72,12 +89,15 @@ export const listStillWaiting = async (z: ZObject, bundle: Bundle) => {
   if (isEditorRead(bundle)) {
     redemptions = await readFirstPage(z, bundle);
   } else {
+    const continueAt = await recallContinuation(z);
     const read = await readOldestPending(z, bundle, {
       requestedBefore: now - options.minAgeHours * 60 * 60 * 1000,
+      continueAt,
     });
+    if (read.continueAt !== continueAt) await keepContinuation(z, read.continueAt);
     if (!read.complete) {
       z.console.log(
-        `More redemptions have waited longer than ${options.minAgeHours} hours than one check reads; this check reported the oldest ${read.redemptions.length} it read. The others follow as the oldest are decided.`,
+        `More redemptions have waited longer than ${options.minAgeHours} hours than one check reads; this check reported ${read.redemptions.length} of them. ${read.continueAt ? 'The next check reads on after them, and the one after starts from the oldest again.' : 'The others follow as the oldest are decided.'}`,
       );
     }
     redemptions = read.redemptions;

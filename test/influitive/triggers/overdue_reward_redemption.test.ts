@@ -166,8 +166,28 @@ describe('Reward Request Still Waiting with more overdue than one check reads', 
     expect(alerts).toHaveLength(1_000);
     expect(alerts.at(-1)?.id).toBe(String(ids[0]));
     expect(logs.join('\n')).toMatch(
-      /More redemptions have waited longer than 24 hours than one check reads; this check reported the oldest 1000/,
+      /More redemptions have waited longer than 24 hours than one check reads; this check reported 1000 of them\. The next check reads on after them/,
     );
+  });
+
+  it('reads on after them at the next check, so each overdue redemption starts the Zap once', async () => {
+    const hub = await startHub({ seed: false, listOrder: 'oldest_first' });
+    const ids = hub.seedPending(3_000, { everyMs: 60_000 });
+    const zap = new ZapierPollingModel(hub);
+    // The Zap was on before they fell overdue: the baseline holds none of them.
+    testClock.advance(-30 * HOUR);
+    expect(await zap.poll()).toEqual([]);
+    testClock.advance(30 * HOUR);
+    // 1,560 are overdue now: the oldest 1,000 at this check, the rest at the next.
+    const first = (await zap.poll()) ?? [];
+    const second = (await zap.poll()) ?? [];
+    const third = (await zap.poll()) ?? [];
+    expect(first).toHaveLength(1_000);
+    expect([...first, ...second].map((a) => a.id).sort()).toEqual(
+      ids.slice(0, 1_560).map(String).sort(),
+    );
+    expect(third).toEqual([]);
+    expect(Math.max(...zap.requests)).toBeLessThanOrEqual(MAX_REQUESTS_PER_RUN);
   });
 });
 
