@@ -294,6 +294,73 @@ export const SEED_REWARDS: readonly SeedReward[] = [
   },
 ];
 
+/**
+ * A reward Influitive fulfills itself: its Fulfillment is Tango Card, so Influitive orders the gift
+ * card once the redemption is approved, and a Zap must not order it again.
+ */
+export const TANGO_CARD_REWARD: SeedReward = {
+  reward: {
+    id: 781,
+    uuid: '3f5a7c9e-1b2d-4c4e-8a6f-0b1d3f5a7c9e',
+    name: 'Starbucks eGift Card ($10)',
+    description: 'A $10 Starbucks eGift card, sent by Influitive through Tango Card once approved.',
+    provider: 'tango_card',
+    published: true,
+    points: 1000,
+    requires_shipping: false,
+    created_at: '2026-06-15T10:00:00-04:00',
+  },
+  metadata: { utid: 'U579023', amount: '10.00', currency: 'USD' },
+};
+
+/**
+ * Pending redemptions of several ages, in hours before the sandbox starts (`agedSeed`): one fresh,
+ * one just past a day, older ones of each kind of reward, and one Influitive fulfills itself.
+ */
+export const AGED_REDEMPTIONS: readonly {
+  id: number;
+  uuid: string;
+  rewardId: number;
+  contactId: number;
+  ageHours: number;
+}[] = [
+  {
+    id: 48240,
+    uuid: '1a3c5e7f-9b2d-4f6a-8c0e-2b4d6f8a0c2e',
+    rewardId: 731,
+    contactId: 90412,
+    ageHours: 2,
+  },
+  {
+    id: 48241,
+    uuid: '2b4d6f8a-0c1e-4a3c-9e5f-7b9d1f3a5c7e',
+    rewardId: 755,
+    contactId: 90211,
+    ageHours: 30,
+  },
+  {
+    id: 48242,
+    uuid: '3c5e7a9b-1d2f-4b4d-8f6a-8c0e2a4c6e8a',
+    rewardId: 742,
+    contactId: 90412,
+    ageHours: 96,
+  },
+  {
+    id: 48243,
+    uuid: '4d6f8a0c-2e3a-4c5e-9a7b-9d1f3b5d7f9b',
+    rewardId: 731,
+    contactId: 90348,
+    ageHours: 216,
+  },
+  {
+    id: 48244,
+    uuid: '5e7a9c1d-3f4b-4d6f-8b8c-0e2a4c6e8a0c',
+    rewardId: 781,
+    contactId: 90211,
+    ageHours: 72,
+  },
+];
+
 interface SeedRedemption {
   id: number;
   uuid: string;

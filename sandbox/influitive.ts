@@ -21,6 +21,7 @@ import {
   startHttpSandbox,
 } from './http';
 import {
+  AGED_REDEMPTIONS,
   buildMember,
   type MemberAddress,
   type MemberRecord,
@@ -34,6 +35,7 @@ import {
   type SeedReward,
   type ShippingFields,
   syntheticMember,
+  TANGO_CARD_REWARD,
 } from './influitive-seed';
 
 export type {
@@ -96,6 +98,11 @@ export interface InfluitiveSandboxOptions extends HttpSandboxOptions {
    * so the app must work with either.
    */
   listOrder?: 'newest_first' | 'oldest_first';
+  /**
+   * Also seed the safety net's cases (default false, so other suites keep the hub they count on):
+   * a Tango Card reward Influitive fulfills itself, and pending redemptions of several ages.
+   */
+  agedSeed?: boolean;
 }
 
 export interface DecisionAttempt {
@@ -185,10 +192,10 @@ export interface InfluitiveSandbox extends HttpSandbox {
   addRedemption(input: NewRedemption): RedemptionRecord;
   addMember(input: NewMember): MemberRecord;
   /**
-   * Adds n synthetic pending redemptions (newest last added), one every `spacingMs` (default a
-   * second) up to now, and returns their ids.
+   * Adds n synthetic pending redemptions (newest last added), `everyMs` apart (default 1 s) up to
+   * now, and returns their ids.
    */
-  seedPending(count: number, spacingMs?: number): number[];
+  seedPending(count: number, options?: { everyMs?: number }): number[];
   /** POSTs the "Reward Redemption Requested" webhook for a redemption to url. */
   deliverWebhook(
     url: string,
@@ -398,6 +405,26 @@ const seedHub = (hub: Hub, withAdvocates: boolean): void => {
   }
 };
 
+/** The safety net's cases (`agedSeed`): a Tango Card reward and redemptions of several ages. */
+const seedAged = (hub: Hub, startedAt: number, offset: number): void => {
+  hub.putReward(TANGO_CARD_REWARD);
+  for (const aged of AGED_REDEMPTIONS) {
+    const reward = hub.findReward(aged.rewardId);
+    const member = hub.findMember(aged.contactId);
+    if (reward === undefined || member === undefined) throw new Error(`Bad seed ${aged.id}`);
+    hub.insertRedemption(
+      redemptionFor({
+        id: aged.id,
+        uuid: aged.uuid,
+        reward,
+        member,
+        created_at: timestampWithOffset(startedAt - aged.ageHours * 3_600_000, offset),
+        status: 'pending',
+      }),
+    );
+  }
+};
+
 interface DecisionTarget {
   ref: string;
   decision: 'fulfill' | 'refuse';
@@ -493,6 +520,7 @@ export const startInfluitiveSandbox = async (
 
   const hub = new Hub();
   seedHub(hub, options.seed ?? true);
+  if (options.agedSeed && (options.seed ?? true)) seedAged(hub, now().getTime(), offset);
   const decisions: DecisionAttempt[] = [];
   const deliveries: WebhookDelivery[] = [];
   const stamp = (date: Date): string => timestampWithOffset(date.getTime(), offset);
@@ -718,12 +746,16 @@ export const startInfluitiveSandbox = async (
     return hub.syntheticMembers;
   };
 
-  const seedPending = (count: number, spacingMs = 1000): number[] => {
+  const seedPending = (count: number, spacing: { everyMs?: number } = {}): number[] => {
+    const everyMs = spacing.everyMs ?? 1000;
     if (!Number.isInteger(count) || count < 0) {
       throw new Error(`seedPending needs a whole number of redemptions, got ${count}.`);
     }
     const pool = syntheticPool(Math.min(Math.max(count, 1), SYNTHETIC_MEMBER_POOL));
-    const rewards = [...hub.rewards.values()].filter(({ reward }) => reward.published);
+    // Rewards a Zap fulfills: synthetic backlog never includes one Influitive sends itself.
+    const rewards = [...hub.rewards.values()].filter(
+      ({ reward }) => reward.published && reward.provider === 'custom',
+    );
     const end = now().getTime();
     const ids: number[] = [];
     for (let i = 0; i < count; i += 1) {
@@ -735,8 +767,8 @@ export const startInfluitiveSandbox = async (
         uuid: randomUUID(),
         reward,
         member,
-        // One every spacingMs up to now, so the last added is the newest.
-        created_at: timestampWithOffset(end - (count - 1 - i) * spacingMs, offset),
+        // One every `everyMs` up to now, so the last added is the newest.
+        created_at: timestampWithOffset(end - (count - 1 - i) * everyMs, offset),
         status: 'pending',
       });
       hub.insertRedemption(record);

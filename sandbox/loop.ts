@@ -91,8 +91,8 @@ const postLoudCrowd = (env: SandboxEnvironment, key: string, body: unknown) =>
 
 /**
  * The product's main job, end to end: reward requested → Reward Requested (Needs Hub Webhook) →
- * vendor order with the idempotency key → fulfill in Influitive; then a refusal, a poll and
- * LoudCrowd deliveries. Every step checks the sandboxes' state, not only what the app returned.
+ * vendor order with the idempotency key → fulfill in Influitive; then a refusal, a poll,
+ * LoudCrowd deliveries, and Reward Request Still Waiting catching a redemption whose webhook was lost. Every step checks the sandboxes' state, not only what the app returned.
  * Steps name the triggers by their labels in the Zap editor, as the README and recipes do.
  */
 export const runFulfillmentLoop = async (env: SandboxEnvironment): Promise<LoopStep[]> => {
@@ -218,6 +218,30 @@ export const runFulfillmentLoop = async (env: SandboxEnvironment): Promise<LoopS
     expect(delivery.outcome === 'halted', `expected a halt, got ${delivery.outcome}`);
     return delivery.reason ?? '';
   });
+
+  step(
+    '10. A webhook sent while the Zap was off is lost; Reward Request Still Waiting catches it',
+    async () => {
+      // Zapier answers a hook URL with success while its Zap is off and drops the delivery, so
+      // the app never sees it: the redemption simply stays pending in the hub.
+      const lost = env.influitive.addRedemption({
+        rewardId: VISA_REWARD_ID,
+        memberEmail: DIEGO,
+        createdAt: new Date(Date.now() - 30 * 60 * 60 * 1000),
+      });
+      const alerts = (await runThroughHandler(env.handler, {
+        method: 'triggers.overdue_reward_redemption.operation.perform',
+        bundle: { authData: env.authData, inputData: { min_age_hours: '24' } },
+        rpc: env.rpc,
+      })) as (TriggerItem & { redemption_id: string; waiting_hours: number })[];
+      const alert = alerts.find((a) => a.redemption_id === String(lost.id));
+      expect(
+        alert !== undefined,
+        `redemption ${lost.id} was not among the ${alerts.length} alerts`,
+      );
+      return `${alert?.summary}, pending ${alert?.waiting_hours} hours with no webhook, caught with key ${alert?.idempotency_key} (${alerts.length} waiting longer than 24 hours in all)`;
+    },
+  );
 
   // Each step builds on the one before, so the run stops at the first failure.
   const steps: LoopStep[] = [];

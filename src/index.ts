@@ -6,6 +6,8 @@ import refuseRewardRedemption from './influitive/creates/refuse_reward_redemptio
 import findMember from './influitive/searches/find_member';
 import findRewardRedemption from './influitive/searches/find_reward_redemption';
 import newRewardRedemption from './influitive/triggers/new_reward_redemption';
+import overdueRewardRedemption from './influitive/triggers/overdue_reward_redemption';
+import pendingRewardsSummary from './influitive/triggers/pending_rewards_summary';
 import reward from './influitive/triggers/reward';
 import rewardRedemptionRequested from './influitive/triggers/reward_redemption_requested';
 import loudCrowdRewardEvent from './loudcrowd/triggers/loudcrowd_reward_event';
@@ -45,7 +47,14 @@ export default {
   // Every request goes through z.request, which core logs itself; patching Node's http module to
   // log other clients would only add work to each invocation.
   flags: { skipHttpPatch: true },
-  triggers: byKey(rewardRedemptionRequested, newRewardRedemption, reward, loudCrowdRewardEvent),
+  triggers: byKey(
+    rewardRedemptionRequested,
+    newRewardRedemption,
+    overdueRewardRedemption,
+    pendingRewardsSummary,
+    reward,
+    loudCrowdRewardEvent,
+  ),
   creates: byKey(fulfillRewardRedemption, refuseRewardRedemption),
   searches: byKey(findRewardRedemption, findMember),
 };

@@ -22,6 +22,7 @@ import {
   failed,
   formatFailure,
   formatPage,
+  formatProviders,
   formatRewards,
   formatWebhook,
   row,
@@ -195,7 +196,10 @@ const stepLines = (
     ];
   }
   if (step === 'rewards' && reading.rewards) {
-    return [row('ok', formatRewards(reading.rewards.rewards, reading.rewards.body))];
+    return [
+      row('ok', formatRewards(reading.rewards.rewards, reading.rewards.body)),
+      row('providers', formatProviders(reading.rewards.rewards)),
+    ];
   }
   if (step === 'redemptions' && page) return formatPage(page);
   return ['   not run (an earlier step failed)'];

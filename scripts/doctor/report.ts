@@ -1,5 +1,6 @@
 /** The doctor's findings as text: what the hub confirms, then what would hurt in production. */
 import { describeListOrder } from '../../src/influitive/pending/order';
+import { isFulfilledByInfluitive } from '../../src/influitive/reward-providers';
 import type { Reward } from '../../src/influitive/triggers/reward';
 import { MAX_DROPDOWN_PAGES } from '../../src/shared/editor';
 import { idString, isJsonObject } from '../../src/shared/types';
@@ -199,6 +200,21 @@ export const formatRewards = (rewards: readonly Reward[], body: unknown): string
   return `${plural(rewards.length, 'reward')}${counted}, ${rewardList(body)}, ${next}`;
 };
 
+const providerOfReward = (reward: Reward): string | null =>
+  typeof reward.provider === 'string' && reward.provider.trim() !== ''
+    ? reward.provider.trim()
+    : null;
+
+/** Each reward's fulfillment provider, marking the ones Influitive sends itself. */
+export const formatProviders = (rewards: readonly Reward[]): string =>
+  rewards
+    .map((reward) => {
+      const provider = providerOfReward(reward);
+      const whose = isFulfilledByInfluitive(provider) ? ', Influitive fulfills it' : '';
+      return `${reward.name}: ${provider ?? 'none'}${whose}`;
+    })
+    .join('; ') || 'no rewards';
+
 export interface WarningContext {
   readings: readonly RedemptionReading[];
   page?: PageInspection;
@@ -272,6 +288,13 @@ export const warningsFor = ({ readings, page, rewards }: WarningContext): string
     if (hasNextLink(rewards.body)) {
       warnings.push(
         `GET /external/rewards has a next page: the Reward dropdowns reach the rest with "Load more", up to ${MAX_DROPDOWN_PAGES} pages; past that, type a reward's ID.`,
+      );
+    }
+    const influitives = rewards.rewards.filter((r) => isFulfilledByInfluitive(providerOfReward(r)));
+    if (influitives.length > 0) {
+      const named = influitives.map((r) => `${r.name} (${providerOfReward(r)})`).join(', ');
+      warnings.push(
+        `Influitive fulfills ${named} itself, once a redemption is approved. The redemption triggers leave ${influitives.length === 1 ? 'it' : 'them'} out (the webhook trigger halts ${influitives.length === 1 ? 'it' : 'them'}, naming the reward) unless a Zap turns on "Include Rewards Influitive Fulfills Itself": a Zap that orders ${influitives.length === 1 ? 'it' : 'them'} from a vendor would pay twice.`,
       );
     }
     const known = new Set(

@@ -9,6 +9,7 @@ import { type Bundle, isJsonObject, type ZObject } from '../shared/types';
 import { zapierErrorMessage } from '../shared/zapier-errors';
 import { FIRST_PAGE, influitivePages, RunBudget } from './pending/list';
 import { type RewardRedemption, redemptionOutputFields } from './redemption';
+import { providerOutputFields } from './reward-providers';
 
 type FieldType = 'string' | 'number' | 'boolean' | 'datetime';
 
@@ -136,5 +137,12 @@ export const hubMetadataOutputFields = async (
 /** A redemption step's output fields: the static ones, then this hub's Reward Metadata. */
 export const redemptionOutputFieldsWithMetadata = [
   ...redemptionOutputFields,
+  hubMetadataOutputFields,
+];
+
+/** A redemption step's output fields: the redemption's, its reward's provider, its metadata. */
+export const redemptionOutputFieldsWithProvider = [
+  ...redemptionOutputFields,
+  ...providerOutputFields,
   hubMetadataOutputFields,
 ];

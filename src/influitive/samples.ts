@@ -1,4 +1,5 @@
 import { normalizeRedemption } from './redemption';
+import { withProvider } from './reward-providers';
 
 /** The org ID of the hub the samples come from; it shapes the sample's idempotency keys. */
 export const SAMPLE_ORG_ID = '7b3e9f1a-5c2d-4e8b-a6f0-1d3c5e7a9b2f';
@@ -13,7 +14,7 @@ export const pendingRedemptionPage = {
       id: 48213,
       uuid: '6f0e9c1a-3b2d-4e5f-8a7b-1c2d3e4f5a6b',
       reward_id: 731,
-      reward: { id: 731, name: 'Amazon.com Gift Card ($25)', points: 2500 },
+      reward: { id: 731, name: 'Amazon.com Gift Card ($25)', points: 2500, provider: 'manual' },
       contact_id: 90211,
       points: 2500,
       created_at: '2026-11-20T09:14:03-05:00',
@@ -35,8 +36,12 @@ export const pendingRedemptionPage = {
   links: { self: 'https://api.influitive.com/reward_redemptions', next: null },
 };
 
-export const redemptionSample = normalizeRedemption(pendingRedemptionPage.reward_redemptions[0], {
-  contacts: pendingRedemptionPage.contacts,
-  defaultStatus: 'pending',
-  orgId: SAMPLE_ORG_ID,
-});
+/** With its reward's provider, as the redemption triggers output it (the search ignores those). */
+export const redemptionSample = withProvider(
+  normalizeRedemption(pendingRedemptionPage.reward_redemptions[0], {
+    contacts: pendingRedemptionPage.contacts,
+    defaultStatus: 'pending',
+    orgId: SAMPLE_ORG_ID,
+  }),
+  {},
+);

@@ -103,6 +103,20 @@ describe('against a healthy hub', () => {
     );
   });
 
+  it("lists each reward's provider and warns about the ones Influitive fulfills itself", async () => {
+    const sandbox = await start({ agedSeed: true });
+
+    const { code, out } = await doctor(sandbox);
+
+    expect(code).toBe(EXIT.ok);
+    expect(line(out, 'providers')).toBe(
+      'Amazon.com Gift Card ($25): custom; Brightline Hoodie (Unisex): custom; Visa Prepaid Card ($50): custom; Starbucks eGift Card ($10): tango_card, Influitive fulfills it; Roadmap Briefing with our CTO (2027): custom',
+    );
+    expect(warnings(out)).toContain(
+      'Influitive fulfills Starbucks eGift Card ($10) (tango_card) itself, once a redemption is approved. The redemption triggers leave it out (the webhook trigger halts it, naming the reward) unless a Zap turns on "Include Rewards Influitive Fulfills Itself": a Zap that orders it from a vendor would pay twice.',
+    );
+  });
+
   it('warns about the untrusted advocate and the reward without metadata in the seed hub', async () => {
     const sandbox = await start();
 

@@ -21,9 +21,7 @@ export class FakeClock implements Clock {
   private parked = 0;
   private stepping = false;
 
-  // Shortly after the fixtures' oldest redemption (2026-11-18), so all of them are in the poll's
-  // 48-hour window.
-  constructor(start = Date.parse('2026-11-20T06:00:00Z')) {
+  constructor(start = Date.parse('2026-11-23T12:00:00Z')) {
     this.at = start;
   }
 
@@ -56,6 +54,11 @@ export class FakeClock implements Clock {
     } finally {
       this.parked -= 1;
     }
+  }
+
+  /** Sets the time (a file whose fixtures are dated around a day of its own). */
+  setNow(ms: number): void {
+    this.at = ms;
   }
 
   /** Moves time by hand (an advocate requests a reward a second later). */

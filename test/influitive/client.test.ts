@@ -8,14 +8,22 @@ import {
   makeBundle,
   TOKEN,
 } from '../helpers/bundle';
+import { testClock } from '../helpers/clock';
 import { messageOf, rejectionOf } from '../helpers/errors';
 import { startLoopbackServer } from '../helpers/loopback';
+import { nockRewardProviders } from '../helpers/pending-pages';
 import { runOperation } from '../helpers/run';
 import page1 from './fixtures/reward_redemptions_page1.json';
 
 const POLL = 'triggers.new_reward_redemption.operation.perform';
+
+// The fixtures' redemptions were requested 2026-11-18..21; the poll returns the last 48 hours, so
+// this file's clock stands just after the oldest of them.
+beforeAll(() => testClock.setNow(Date.parse('2026-11-20T06:00:00Z')));
 const lastPage = { ...page1, links: { self: `${API}/reward_redemptions`, next: null } };
 
+// A poll also reads the hub's reward list, for the providers the pending page does not carry.
+beforeEach(() => nockRewardProviders());
 afterEach(() => {
   nock.cleanAll();
   delete process.env.INFLUITIVE_API_URL;

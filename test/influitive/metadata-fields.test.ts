@@ -5,6 +5,7 @@ import {
   metadataOutputFields,
 } from '../../src/influitive/metadata-fields';
 import { redemptionOutputFields } from '../../src/influitive/redemption';
+import { providerOutputFields } from '../../src/influitive/reward-providers';
 import { API, authData, influitiveHeaders, makeBundle, TOKEN } from '../helpers/bundle';
 import { runOperation } from '../helpers/run';
 import page1 from './fixtures/reward_redemptions_page1.json';
@@ -109,7 +110,8 @@ describe.each([
   'triggers.reward_redemption_requested.operation.outputFields',
   'searches.find_reward_redemption.operation.outputFields',
 ])('%s', (method) => {
-  const staticKeys = redemptionOutputFields.map((f) => f.key);
+  // The redemption's fields, then its reward's provider, then the hub's Reward Metadata.
+  const staticKeys = [...redemptionOutputFields, ...providerOutputFields].map((f) => f.key);
 
   it('adds a labelled field per Reward Metadata key of the hub, from one page, to the static fields', async () => {
     const scope = nock(API, { reqheaders: influitiveHeaders })

@@ -48,10 +48,11 @@ describe('npm start (dist/sandbox.js)', () => {
       'reward_redemption_requested',
       'new_reward_redemption',
       'loudcrowd_reward_event',
+      'overdue_reward_redemption',
     ]) {
       expect(run.stdout).toContain(labelOf(key));
     }
-    expect(run.stdout).toMatch(/^9 passed, 0 failed in \d+ ms$/m);
+    expect(run.stdout).toMatch(/^10 passed, 0 failed in \d+ ms$/m);
     expect(run.stdout).not.toMatch(/RSSMEM/);
     expect(run.status).toBe(0);
   });

@@ -361,6 +361,39 @@ describe('GET /reward_redemptions', () => {
   });
 });
 
+describe('the safety net seed (agedSeed)', () => {
+  it('adds a Tango Card reward and pending redemptions of several ages', async () => {
+    const at = Date.parse('2026-11-23T12:00:00Z');
+    const aged = await start({ agedSeed: true, now: () => new Date(at) });
+    const rewards = (await (await call('/external/rewards', {}, aged)).json()) as {
+      id: number;
+      provider: string;
+    }[];
+    expect(rewards.find((r) => r.id === 781)).toMatchObject({ provider: 'tango_card' });
+    const pending = (await allPages(aged)).flatMap((page) => page.reward_redemptions);
+    const hoursOld = (id: number) => {
+      const record = pending.find((r) => r.id === id) as { created_at: string } | undefined;
+      return (at - Date.parse(record?.created_at ?? '')) / 3_600_000;
+    };
+    expect([48240, 48241, 48242, 48243, 48244].map(hoursOld)).toEqual([2, 30, 96, 216, 72]);
+    expect(pending.find((r) => r.id === 48244)).toMatchObject({
+      reward: { id: 781, provider: 'tango_card' },
+    });
+    // Synthetic backlog never uses a reward Influitive fulfills itself.
+    aged.seedPending(10, { everyMs: 60_000 });
+    expect(aged.redemptions('pending').filter((r) => r.reward_id === 781)).toHaveLength(1);
+  });
+
+  it('spaces seeded redemptions as asked, the last one now', async () => {
+    const at = Date.parse('2026-11-23T12:00:00Z');
+    const spaced = await start({ seed: false, now: () => new Date(at) });
+    const ids = spaced.seedPending(3, { everyMs: 36_000 });
+    expect(ids.map((id) => at - Date.parse(spaced.redemption(id)?.created_at ?? ''))).toEqual([
+      72_000, 36_000, 0,
+    ]);
+  });
+});
+
 describe('list order and listing lag', () => {
   it('lists oldest first when configured, paging the same records in reverse', async () => {
     const oldest = await start({ seed: false, pageSize: 7, listOrder: 'oldest_first' });

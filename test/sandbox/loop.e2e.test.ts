@@ -16,7 +16,7 @@ describe('the fulfillment loop, end to end through the Lambda handler', () => {
   it('passes every step and leaves the sandboxes in the expected state', async () => {
     const steps = await runFulfillmentLoop(env);
     expect(steps.filter((s) => !s.ok)).toEqual([]);
-    expect(steps).toHaveLength(9);
+    expect(steps).toHaveLength(10);
 
     // Influitive: the requested Visa card fulfilled with the vendor link, the hoodie refused.
     const requested = env.influitive.redemptions().find((r) => r.id >= 48300);
@@ -25,7 +25,18 @@ describe('the fulfillment loop, end to end through the Lambda handler', () => {
       /^Your \$50\.00 Visa prepaid card is ready: https:\/\/.+\/rewards\/payout\//,
     );
     expect(env.influitive.redemption(48227)).toMatchObject({ status: 'refused' });
-    expect(env.influitive.redemptions('pending').map((r) => r.id)).toEqual([48231, 48213]);
+    // The redemption whose webhook was lost is still pending, and step 10 caught it.
+    const lost = env.influitive.redemptions().find((r) => r.id > (requested?.id ?? 0));
+    expect(env.influitive.redemptions('pending').map((r) => r.id)).toEqual([
+      lost?.id,
+      48231,
+      48213,
+    ]);
+    expect(steps[9]?.detail).toMatch(
+      new RegExp(
+        `^Visa Prepaid Card \\(\\$50\\) for Diego Alvarez .*, pending 30 hours with no webhook, caught with key influitive-b97d33f3-redemption-${lost?.id} `,
+      ),
+    );
     // Exactly one decision per redemption: no double fulfill.
     expect(
       env.influitive.decisions.filter((d) => d.applied).map((d) => [d.redemptionId, d.decision]),

@@ -15,7 +15,7 @@ import {
   type RunBudget,
   readFrom,
 } from './list';
-import { keepsOrder } from './order';
+import { detectListOrder, keepsOrder } from './order';
 
 export interface RecentRead {
   read: ListRead;
@@ -54,9 +54,11 @@ export const readRecent = async (
     if (stopAt?.(page)) return true;
     // Newest first, a page that reaches back past `since` ends the span, if every date so far
     // was in order: the rest of the list is older.
+    const dates = datesOf(pages.flatMap((p) => p.redemptions));
     reachedBack =
       page.redemptions.some((r) => dateOf(r) < since) &&
-      keepsOrder(datesOf(pages.flatMap((p) => p.redemptions)), 'newest_first');
+      (detectListOrder(dates) === 'newest_first' ||
+        (hints.order === 'newest_first' && keepsOrder(dates, 'newest_first')));
     return reachedBack;
   });
   return { read, from: FIRST_PAGE, covered: read.complete || reachedBack };

@@ -60,8 +60,9 @@ const readWindowOnce = async (
   since: number,
 ): Promise<{ redemptions: RewardRedemption[]; walkStartedAt: number | null }> => {
   const { source, budget, hints: store } = context;
-  let hints = await store.load();
-  const { walkStartedAt } = hints;
+  const loaded = await store.load();
+  let hints = loaded;
+  const { walkStartedAt } = loaded;
   // A long list whose end no run has reached yet is read on from where the last poll stopped.
   const learning = hints.resume !== null;
   let recent: RecentRead | undefined;
@@ -76,7 +77,7 @@ const readWindowOnce = async (
   }
   // Not covered: the list is longer than one run reads from the front, or its order is not by
   // date, or the tail the hints named has moved. Read on from where the last run stopped.
-  const from = hints.resume ?? FIRST_PAGE;
+  const from = loaded.resume ?? FIRST_PAGE;
   let read: ListRead | undefined = recent?.read;
   if (read === undefined || from !== FIRST_PAGE || recent?.from !== FIRST_PAGE) {
     read = await readFrom(source, budget, from);

@@ -1,8 +1,9 @@
 import { isEditorRead } from '../../shared/editor';
 import type { Bundle, ZObject } from '../../shared/types';
-import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
+import { redemptionOutputFieldsWithProvider } from '../metadata-fields';
 import { fetchPendingRedemptions, MAX_REQUESTS_PER_RUN } from '../pending';
 import { newestFirst, type RewardRedemption } from '../redemption';
+import { withProviders } from '../reward-providers';
 import { redemptionSample } from '../samples';
 
 const text = (value: unknown): string | undefined =>
@@ -54,7 +55,7 @@ export const findPendingRedemption = async (
       503,
     );
   }
-  return found;
+  return withProviders(z, bundle, found);
 };
 
 export default {
@@ -89,6 +90,6 @@ export default {
     ],
     perform: findPendingRedemption,
     sample: redemptionSample,
-    outputFields: redemptionOutputFieldsWithMetadata,
+    outputFields: redemptionOutputFieldsWithProvider,
   },
 };

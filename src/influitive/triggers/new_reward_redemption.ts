@@ -8,11 +8,12 @@ import {
 import { scrubSecrets, secretsOf } from '../../shared/secrets';
 import type { Bundle, ZObject } from '../../shared/types';
 import { rewardFilterField } from '../fields';
-import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
+import { redemptionOutputFieldsWithProvider } from '../metadata-fields';
 import { FIRST_PAGE, isStillPending, pendingContext } from '../pending';
 import { influitivePages, RunBudget } from '../pending/list';
 import { PollWindowError, readPollWindow } from '../pending/window';
 import { isForReward, newestFirst, type RewardRedemption } from '../redemption';
+import { includeInfluitiveFulfilledField, keepRewardsYouFulfill } from '../reward-providers';
 import { redemptionSample } from '../samples';
 
 /**
@@ -65,16 +66,21 @@ export const listPendingRedemptions = async (
   z: ZObject,
   bundle: Bundle,
 ): Promise<RewardRedemption[]> =>
-  forThisZap(
+  keepRewardsYouFulfill(
+    z,
     bundle,
-    isEditorRead(bundle) ? await readForEditor(z, bundle) : await readForPoll(z, bundle),
+    forThisZap(
+      bundle,
+      isEditorRead(bundle) ? await readForEditor(z, bundle) : await readForPoll(z, bundle),
+    ),
   );
 
 /** Samples for the editor, always from one page (a hook trigger's `performList`). */
 export const samplePendingRedemptions = async (
   z: ZObject,
   bundle: Bundle,
-): Promise<RewardRedemption[]> => forThisZap(bundle, await readForEditor(z, bundle));
+): Promise<RewardRedemption[]> =>
+  keepRewardsYouFulfill(z, bundle, forThisZap(bundle, await readForEditor(z, bundle)));
 
 export default {
   key: 'new_reward_redemption',
@@ -82,15 +88,15 @@ export default {
   display: {
     label: 'Reward Requested (Checks Every Few Minutes)',
     description:
-      "Triggers when an advocate requests a reward, found by checking Influitive's pending list every few minutes: nothing to set up in the hub. Each redemption still pending (and of the chosen Reward) starts the Zap once; ones already pending when the Zap is turned on do not. It never halts a run: a check that cannot read Influitive is an error, and the next check tries again.",
+      "Triggers when an advocate requests a reward, found by checking Influitive's pending list every few minutes: nothing to set up in the hub. Each redemption still pending (and of the chosen Reward) starts the Zap once; ones already pending when the Zap is turned on do not. It never halts a run: a check that cannot read Influitive is an error, and the next check tries again. Rewards Influitive fulfills itself (such as Tango Card) are left out unless you include them.",
   },
   operation: {
     type: 'polling' as const,
-    inputFields: [rewardFilterField],
+    inputFields: [rewardFilterField, includeInfluitiveFulfilledField],
     perform: listPendingRedemptions,
     // Only the Reward Redemption dropdown asks for more pages; a poll always starts at the first.
     canPaginate: true,
     sample: redemptionSample,
-    outputFields: redemptionOutputFieldsWithMetadata,
+    outputFields: redemptionOutputFieldsWithProvider,
   },
 };

@@ -17,7 +17,8 @@ export interface RewardChoice extends Reward {
 
 const REWARDS = '/external/rewards';
 
-const rewardsIn = (body: unknown): unknown[] => {
+/** The rewards in a `GET /external/rewards` answer: a bare list, or under `rewards` or `data`. */
+export const rewardsIn = (body: unknown): unknown[] => {
   if (Array.isArray(body)) return body;
   if (!isJsonObject(body)) return [];
   return [body.rewards, body.data].find(Array.isArray) ?? [];

@@ -9,8 +9,10 @@ import {
 import { haltDelivery, readHookBody, withoutRequestDump } from '../../shared/hook-request';
 import { scrubSecrets, secretsOf } from '../../shared/secrets';
 import type { Bundle, ZObject } from '../../shared/types';
+import { STILL_WAITING_LABEL, WHAT_PICKS_IT_UP } from '../copy';
 import { rewardFilterField } from '../fields';
-import { redemptionOutputFieldsWithMetadata } from '../metadata-fields';
+import { withPickUpAdvice } from '../hook-advice';
+import { redemptionOutputFieldsWithProvider } from '../metadata-fields';
 import { pendingContext } from '../pending';
 import { unknownReason, verifyPending } from '../pending/verify';
 import {
@@ -20,7 +22,9 @@ import {
   type RewardRedemption,
   unwrapRedemptionDelivery,
 } from '../redemption';
+import { haltIfInfluitiveFulfills, includeInfluitiveFulfilledField } from '../reward-providers';
 import { redemptionSample } from '../samples';
+import { unreadableBody } from '../unreadable-body';
 import { samplePendingRedemptions } from './new_reward_redemption';
 
 const SOURCE = 'Influitive';
@@ -42,11 +46,7 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
     });
   } catch (error) {
     if (!(error instanceof RedemptionShapeError)) throw error;
-    throw haltDelivery(
-      z,
-      bundle,
-      `${error.message} Check that this Zap's URL is pasted into the hub's "Reward Redemption Requested" webhook.`,
-    );
+    throw await unreadableBody(z, bundle, body, error.message);
   }
 
   let redemption = delivered;
@@ -69,7 +69,7 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
     if (verdict.kind === 'unknown') {
       throw new z.errors.Error(
         scrubSecrets(
-          `Could not tell whether reward redemption ${delivered.id} is pending: ${unknownReason(verdict)}. The Zap did not run for it. A Zap on "Reward Requested (Checks Every Few Minutes)" picks it up while it is pending, and "Reward Request Still Waiting" reports it once it has waited; to handle it now, look it up with "Find Reward Redemption" and run the Zap's steps, or decide it in the hub.`,
+          `Could not tell whether reward redemption ${delivered.id} is pending: ${unknownReason(verdict)}. The Zap did not run for it. ${WHAT_PICKS_IT_UP}`,
           secretsOf(bundle),
         ),
         'verification_incomplete',
@@ -88,6 +88,13 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
       `Reward redemption ${redemption.id} is for reward ${redemption.reward.name ?? redemption.reward_id ?? 'unknown'}; this Zap only handles reward ${rewardId}.`,
     );
   }
+
+  redemption = await haltIfInfluitiveFulfills(
+    z,
+    bundle,
+    redemption,
+    !isTurnedOff(bundle.inputData.verify_with_api),
+  );
 
   // Claimed last, so a delivery that failed verification can still be retried.
   if (stopsRepeats(bundle)) {
@@ -108,7 +115,7 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
   return [redemption];
 };
 
-export const receiveRedemptionRequested = withoutRequestDump(receiveDelivery);
+export const receiveRedemptionRequested = withoutRequestDump(withPickUpAdvice(receiveDelivery));
 
 export default {
   key: 'reward_redemption_requested',
@@ -117,8 +124,7 @@ export default {
     label: 'Reward Requested (Needs Hub Webhook)',
     description:
       'Triggers when an advocate requests a reward, the moment the hub\'s "Reward Redemption Requested" webhook reaches this Zap, once Influitive confirms the redemption is still pending.',
-    directions:
-      'Copy this Zap\'s URL. In your AdvocateHub, open the admin Integrations settings, add a webhook for "Reward Redemption Requested" and paste the URL there. Ask support@influitive.com to enable Reward Metadata so each reward carries its vendor SKU and amount. Before the Zap runs, each delivery is checked against Influitive\'s pending list and against what this Zap already received. A halted run in the Zap history was stopped on purpose and sends no reward: "Not pending" (already fulfilled or refused, or never requested), "Repeat" (this Zap already had it), another reward than the one chosen, or a body that is not a reward redemption (check the webhook URL). Nobody is emailed about halts. An errored run starting "Could not tell" is a genuine doubt: replay it a few minutes later.',
+    directions: `Copy this Zap's URL. In your AdvocateHub, open the admin Integrations settings, add a webhook for "Reward Redemption Requested" and paste the URL there. Ask support@influitive.com to enable Reward Metadata so each reward carries its vendor SKU and amount. Before the Zap runs, each delivery is checked against Influitive's pending list and against what this Zap already received. A halted run in the Zap history was stopped on purpose and sends no reward: "Not pending" (already fulfilled or refused, or never requested), "Repeat" (this Zap already had it), another reward than the one chosen, or a reward Influitive fulfills itself. Nobody is emailed about halts. A body that is not a reward redemption errors once an hour (then halts) and names its shape. Zapier drops deliveries that arrive while the Zap is off or paused, and never re-runs an errored trigger: a "${STILL_WAITING_LABEL}" Zap catches every redemption left pending, and Find Reward Redemption finds one to handle by hand.`,
   },
   operation: {
     type: 'hook' as const,
@@ -131,13 +137,14 @@ export default {
         default: 'true',
         required: false,
         helpText:
-          "Checks Influitive's pending list before the Zap runs, so a forged or replayed webhook cannot order a reward. **Confirmed**: the Zap runs with Influitive's own record. **Not pending** (Influitive says it was decided, or never lists it in about 20 s of re-checks): the run is halted, silently, because anyone can post to this URL. **Could not tell** (the list could not be read to its end within the run's 25 s): the run errors so you are emailed and can replay it. Costs 1–2 requests once the list is known, never more than 40 per run. Turn off only if this connection has no API token.",
+          "Checks Influitive's pending list before the Zap runs, so a forged or replayed webhook cannot order a reward. **Confirmed**: the Zap runs with Influitive's own record. **Not pending** (Influitive says it was decided, or never lists it in about 20 s of re-checks): the run is halted, silently, because anyone can post to this URL. **Could not tell** (the list could not be read to its end within the run's 25 s): the run errors so you are emailed; the redemption is picked up by the \"Reward Request Still Waiting\" trigger while it stays pending. Costs 1–2 requests once the list is known, never more than 40 per run. Turn off only if this connection has no API token.",
       },
       stopRepeatsField,
+      includeInfluitiveFulfilledField,
     ],
     perform: receiveRedemptionRequested,
     performList: samplePendingRedemptions,
     sample: redemptionSample,
-    outputFields: redemptionOutputFieldsWithMetadata,
+    outputFields: redemptionOutputFieldsWithProvider,
   },
 };

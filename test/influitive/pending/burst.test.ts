@@ -59,7 +59,7 @@ const hubWith = async (
     now: () => new Date(testClock.now()),
     latency: options.beforeAnswer ?? (latency > 0 ? () => testClock.park(latency) : undefined),
   });
-  sandbox.seedPending(pending, options.spacingMs);
+  sandbox.seedPending(pending, { everyMs: options.spacingMs });
   process.env.INFLUITIVE_API_URL = sandbox.url;
   return sandbox;
 };

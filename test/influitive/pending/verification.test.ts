@@ -60,7 +60,7 @@ const hubWith = async (
     now: () => new Date(testClock.now()),
     latency: options.beforeAnswer ?? (latency > 0 ? () => testClock.park(latency) : undefined),
   });
-  sandbox.seedPending(pending, options.spacingMs);
+  sandbox.seedPending(pending, { everyMs: options.spacingMs });
   process.env.INFLUITIVE_API_URL = sandbox.url;
   return sandbox;
 };
@@ -204,7 +204,7 @@ describe('the hook and its claims', () => {
     const error = await rejectionOf(deliverId(99_999_999));
     expect(error.name).not.toBe('HaltedError');
     expect(messageOf(error)).toMatch(
-      /^Could not tell whether reward redemption 99999999 is pending: the pending list is longer than one run may read \(40 requests.*picks it up/,
+      /^Could not tell whether reward redemption 99999999 is pending: the pending list is longer than one run may read \(40 requests.*pick it up/,
     );
     expect(messageOf(error)).not.toMatch(/replay/i);
     expect(listRequests(hub)).toBeLessThanOrEqual(MAX_REQUESTS_PER_RUN);

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
 import { messageOf, rejectionOf } from '../../helpers/errors';
-import { nockBothPages as bothPages } from '../../helpers/pending-pages';
+import { nockBothPages as bothPages, nockRewardProviders } from '../../helpers/pending-pages';
 import { runOperation } from '../../helpers/run';
 import page1 from '../fixtures/reward_redemptions_page1.json';
 
@@ -53,6 +53,9 @@ describe('find_member', () => {
 });
 
 describe('find_reward_redemption', () => {
+  // Each redemption found carries its reward's provider, from the hub's reward list.
+  beforeEach(() => nockRewardProviders());
+
   it('finds by idempotency key and stops listing at the first match', async () => {
     const scope = nock(API).get('/reward_redemptions').reply(200, page1);
     const results = (await runOperation(
@@ -152,7 +155,8 @@ describe('find_reward_redemption', () => {
         /^Nothing on the first page of Influitive's pending list matched\. A test in the Zap editor reads only that page/,
       );
       expect(scope.isDone()).toBe(true);
-      expect(nock.pendingMocks()).toEqual([]);
+      // Nothing found, so the reward list was not read either.
+      expect(nock.pendingMocks()).toEqual([`GET ${API}:443/external/rewards`]);
     });
 
     it('answers "not found" when the first page is the whole list', async () => {

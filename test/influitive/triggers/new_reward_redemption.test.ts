@@ -1,19 +1,25 @@
 import nock from 'nock';
 import type { Bundle } from 'zapier-platform-core';
-import {
-  LAYOUT_CACHE_KEY,
-  MAX_REQUESTS_PER_RUN,
-} from '../../../src/influitive/pending-redemptions';
+import { MAX_REQUESTS_PER_RUN } from '../../../src/influitive/pending';
+import { HINTS_KEY } from '../../../src/influitive/pending/hints';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
-import { nockBothPages as bothPages } from '../../helpers/pending-pages';
+import { testClock } from '../../helpers/clock';
+import { messageOf, rejectionOf } from '../../helpers/errors';
+import { nockBothPages as bothPages, nockRewardProviders } from '../../helpers/pending-pages';
 import { runOperation } from '../../helpers/run';
 import { FakeZapierRpc } from '../../helpers/zapier-rpc';
 import page1 from '../fixtures/reward_redemptions_page1.json';
 import page2 from '../fixtures/reward_redemptions_page2.json';
 
 const POLL = 'triggers.new_reward_redemption.operation.perform';
+
+// The fixtures' redemptions were requested 2026-11-18..21; the poll returns the last 48 hours, so
+// this file's clock stands just after the oldest of them.
+beforeAll(() => testClock.setNow(Date.parse('2026-11-20T06:00:00Z')));
 type Out = { id: string; member: { email: string | null }; requested_at: string | null };
 
+// Every redemption's reward provider comes from the hub's reward list.
+beforeEach(() => nockRewardProviders());
 afterEach(() => nock.cleanAll());
 
 describe('new_reward_redemption', () => {
@@ -38,7 +44,7 @@ describe('new_reward_redemption', () => {
     expect(results[2]?.member.email).toBe('li.wei@harbour-labs.example');
   });
 
-  it(`reads at most ${MAX_REQUESTS_PER_RUN} pages of an endless oldest-first list and says the next poll continues`, async () => {
+  it(`reads at most ${MAX_REQUESTS_PER_RUN} pages of a long oldest-first list and, with Zapier's cache down, says loudly that it cannot reach the newest`, async () => {
     let served = 0;
     nock(API)
       .get('/reward_redemptions')
@@ -59,15 +65,93 @@ describe('new_reward_redemption', () => {
           },
         ];
       });
-    const logs: string[] = [];
-    const results = (await runOperation(POLL, makeBundle(), undefined, logs)) as Out[];
+    const error = await rejectionOf(runOperation(POLL, makeBundle()));
     expect(served).toBe(MAX_REQUESTS_PER_RUN);
-    // Old backlog is not handed to the Zap as new while the list's end is still unknown.
-    expect(results).toEqual([]);
-    expect(logs.join('\n')).toMatch(
-      /this poll read 40 pages and the next one continues from there/,
+    // Old backlog is never handed to the Zap as new while the list's end is still unknown.
+    expect(messageOf(error)).toMatch(
+      /^Influitive lists its pending redemptions oldest first, more than one check may read \(40 requests\), and Zapier's cache, which keeps the place between checks, is unavailable/,
     );
   });
+
+  it.each([
+    ['leads back to itself', (n: number) => `${API}/reward_redemptions?page=${n}`],
+    [
+      'cycles between two pages',
+      (n: number) => `${API}/reward_redemptions?page=${n === 1 ? 2 : 1}`,
+    ],
+  ])('errors, naming the cause, on a list whose next link %s', async (_name, nextOf) => {
+    nock(API)
+      .get('/reward_redemptions')
+      .query(true)
+      .times(4)
+      .reply((uri) => {
+        const n = Number(new URL(uri, API).searchParams.get('page') ?? '1');
+        return [
+          200,
+          {
+            reward_redemptions: [{ id: `r-${n}`, created_at: '2026-11-19T10:00:00Z' }],
+            links: { next: nextOf(n) },
+          },
+        ];
+      });
+    const error = await rejectionOf(runOperation(POLL, makeBundle()));
+    expect(messageOf(error)).toMatch(
+      /^Influitive's pending list cannot be read: its "next" link leads back to a page already read/,
+    );
+  });
+
+  it('errors on a list that answers empty pages without end', async () => {
+    let served = 0;
+    nock(API)
+      .get('/reward_redemptions')
+      .query(true)
+      .times(10)
+      .reply(() => {
+        served += 1;
+        return [
+          200,
+          {
+            reward_redemptions: [],
+            links: { next: `${API}/reward_redemptions?page=${served + 1}` },
+          },
+        ];
+      });
+    const error = await rejectionOf(runOperation(POLL, makeBundle()));
+    expect(messageOf(error)).toMatch(/answered 5 empty pages in a row/);
+    expect(served).toBe(5);
+  });
+
+  it.each([
+    ['undated', () => undefined, 'missing'],
+    [
+      'not in date order',
+      (n: number) => new Date(Date.UTC(2026, 10, 19, n % 7)).toISOString(),
+      'not in order',
+    ],
+  ])(
+    'errors on a long list whose redemptions are %s, rather than guess which are new',
+    async (_name, dateOf, words) => {
+      let served = 0;
+      nock(API)
+        .get('/reward_redemptions')
+        .query(true)
+        .times(MAX_REQUESTS_PER_RUN)
+        .reply(() => {
+          served += 1;
+          return [
+            200,
+            {
+              reward_redemptions: [{ id: `r-${served}`, created_at: dateOf(served) }],
+              links: { next: `${API}/reward_redemptions?page=${served + 1}` },
+            },
+          ];
+        });
+      const error = await rejectionOf(runOperation(POLL, makeBundle()));
+      expect(messageOf(error)).toContain(
+        `their request dates are ${words}, so this check cannot tell which are new`,
+      );
+    },
+  );
 
   it('leaves out a listed redemption whose status says it was already decided', async () => {
     nock(API)
@@ -84,15 +168,38 @@ describe('new_reward_redemption', () => {
     expect(results.map((r) => r.id)).toEqual(['48214']);
   });
 
-  it('returns at most 100 items', async () => {
+  it('returns every redemption of the window, even more than 100, newest first', async () => {
     const many = Array.from({ length: 130 }, (_, i) => ({
       id: i + 1,
-      created_at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+      created_at: new Date(Date.UTC(2026, 10, 19) + i * 60_000).toISOString(),
     }));
     nock(API).get('/reward_redemptions').reply(200, { reward_redemptions: many });
     const results = (await runOperation(POLL, makeBundle())) as Out[];
-    expect(results).toHaveLength(100);
+    expect(results).toHaveLength(130);
     expect(results[0]?.id).toBe('130');
+  });
+
+  it('leaves out redemptions requested before its 48-hour window', async () => {
+    nock(API)
+      .get('/reward_redemptions')
+      .reply(200, {
+        reward_redemptions: [
+          { id: 2, created_at: '2026-11-19T10:00:00Z' },
+          { id: 1, created_at: '2026-11-17T10:00:00Z' },
+        ],
+      });
+    const results = (await runOperation(POLL, makeBundle())) as Out[];
+    expect(results.map((r) => r.id)).toEqual(['2']);
+  });
+
+  it('fires a redemption listed as approved, with its status as sent', async () => {
+    nock(API)
+      .get('/reward_redemptions')
+      .reply(200, {
+        reward_redemptions: [{ id: 7, status: 'approved', created_at: '2026-11-19T10:00:00Z' }],
+      });
+    const results = (await runOperation(POLL, makeBundle())) as (Out & { status: string })[];
+    expect(results.map((r) => [r.id, r.status])).toEqual([['7', 'approved']]);
   });
 
   it('only returns redemptions of the chosen reward', async () => {
@@ -133,12 +240,12 @@ describe('new_reward_redemption in the Zap editor (samples, the Reward Redemptio
     const base = makeBundle();
     return makeBundle({ meta: { ...base.meta, ...meta } });
   };
-  const layoutKeys = () => [...rpc.store.keys()].filter((key) => key.includes(LAYOUT_CACHE_KEY));
+  const layoutKeys = () => [...rpc.store.keys()].filter((key) => key.includes(HINTS_KEY));
 
   it.each([
     ['loading samples', { isLoadingSample: true }],
     ['filling the dropdown', { isFillingDynamicDropdown: true }],
-  ])('reads one page when %s, and leaves the layout for the next poll', async (_name, meta) => {
+  ])('reads one page when %s, and leaves the hints for the next poll', async (_name, meta) => {
     const scope = nock(API, { reqheaders: influitiveHeaders })
       .get('/reward_redemptions')
       .reply(200, page1);

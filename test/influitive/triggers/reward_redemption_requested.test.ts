@@ -1,8 +1,10 @@
 import nock from 'nock';
-import { LAYOUT_CACHE_KEY } from '../../../src/influitive/pending-redemptions';
+import App from '../../../src';
+import { HINTS_KEY } from '../../../src/influitive/pending/hints';
 import { API, hookBundle, influitiveHeaders, makeBundle, TOKEN } from '../../helpers/bundle';
 import { testClock } from '../../helpers/clock';
 import { messageOf, rejectionOf } from '../../helpers/errors';
+import { nockRewardProviders } from '../../helpers/pending-pages';
 import { runOperation } from '../../helpers/run';
 import { FakeZapierRpc } from '../../helpers/zapier-rpc';
 import page1 from '../fixtures/reward_redemptions_page1.json';
@@ -30,6 +32,8 @@ type Out = {
 let rpc: FakeZapierRpc;
 beforeEach(async () => {
   rpc = await new FakeZapierRpc().start();
+  // The redemption's reward provider comes from the hub's reward list.
+  nockRewardProviders();
 });
 afterEach(async () => {
   nock.cleanAll();
@@ -37,6 +41,19 @@ afterEach(async () => {
 });
 
 describe('reward_redemption_requested', () => {
+  it('says in its directions that Zapier drops deliveries to a Zap that is off, and what catches them', () => {
+    const { directions } = (
+      App.triggers.reward_redemption_requested as unknown as { display: { directions: string } }
+    ).display;
+    expect(directions).toMatch(
+      /Zapier drops deliveries that arrive while the Zap is off or paused/,
+    );
+    expect(directions).toMatch(
+      /"Reward Request Still Waiting" Zap catches every redemption left pending/,
+    );
+    expect(directions).not.toMatch(/replay/i);
+  });
+
   it("confirms the delivery is pending through the API and outputs the API's record", async () => {
     const scope = nock(API, { reqheaders: influitiveHeaders })
       .get('/reward_redemptions')
@@ -52,19 +69,32 @@ describe('reward_redemption_requested', () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it('says what picks the redemption up when Influitive fails the check, keeping code and status', async () => {
+    nock(API).get('/reward_redemptions').reply(500, { error: 'Internal Server Error' });
+    const error = await rejectionOf(runOperation(HOOK, hookBundle(delivery), rpc.url));
+    expect(error.name).toBe('AppError');
+    expect(JSON.parse(error.message)).toMatchObject({
+      code: 'influitive_server_error',
+      status: 500,
+    });
+    expect(messageOf(error)).toMatch(
+      /^Influitive had a server error 500 on GET \/reward_redemptions.* While it stays pending, the "Reward Requested \(Checks Every Few Minutes\)" trigger and the "Reward Request Still Waiting" trigger pick it up; to handle it now, look it up with Find Reward Redemption/,
+    );
+  });
+
   it('halts a delivery for a redemption the whole list does not hold, at every re-check', async () => {
     const started = testClock.now();
     const scope = nock(API)
       .get('/reward_redemptions')
-      .times(7)
+      .times(4)
       .reply(200, { reward_redemptions: [page1.reward_redemptions[1]] });
     const error = await rejectionOf(runOperation(HOOK, hookBundle(delivery), rpc.url));
     expect(error.name).toBe('HaltedError');
     expect(messageOf(error)).toMatch(
-      /^Not pending: reward redemption 48213 is not in Influitive's pending list\. The whole list was read, 7 times over 23 s/,
+      /^Not pending: reward redemption 48213 is not in Influitive's pending list\. This run read the whole list 4 times over 20 s, in case the webhook came before the API listed it, and the last two reads agreed\./,
     );
-    // Checked at 0, 1.5, 4, 7.5, 12, 17 and 22.5 s, on the injected clock.
-    expect(testClock.now() - started).toBe(22_500);
+    // Checked at 0, 5, 12 and 20 s, on the injected clock.
+    expect(testClock.now() - started).toBe(20_000);
     expect(scope.isDone()).toBe(true);
     // Nothing was claimed: a later, genuine delivery is not mistaken for a duplicate.
     expect(rpc.store.has('app/auth=auth-1::influitive-redemption:48213')).toBe(false);
@@ -113,6 +143,8 @@ describe('reward_redemption_requested', () => {
   });
 
   it('outputs the delivered record without calling Influitive when verification is off', async () => {
+    // No interceptor at all: any request to Influitive would fail the run.
+    nock.cleanAll();
     const bundle = hookBundle(delivery, { inputData: { verify_with_api: false } });
     const results = (await runOperation(HOOK, bundle, rpc.url)) as Out[];
     expect(results[0]).toMatchObject({
@@ -237,29 +269,43 @@ describe('reward_redemption_requested', () => {
   it.each([
     ['an empty body', '', /Influitive sent an empty body/],
     ['a body that is not JSON', 'id=48213&reward=731', /not JSON \(19 bytes\)/],
-    [
-      'a body without a redemption id',
-      { reward_redemption: { reward_id: 731 } },
-      /has no id.*"Reward Redemption Requested" webhook/,
-    ],
-    [
-      'an array of numbers',
-      [1, 2, 3],
-      /not a reward redemption: expected a JSON object, got an array/,
-    ],
   ])('halts %s with the reason', async (_name, body, reason) => {
     const error = await rejectionOf(runOperation(HOOK, hookBundle(body), rpc.url));
     expect(error.name).toBe('HaltedError');
     expect(messageOf(error)).toMatch(reason);
   });
 
-  it("keeps the delivery's headers out of a halt message (no request dump in the Zap history)", async () => {
+  it.each([
+    [
+      'a body without a redemption id',
+      { reward_redemption: { reward_id: 731 } },
+      /has no id.*shape \(keys and types, no values\): \{"reward_redemption": object\}/,
+    ],
+    [
+      'an array of numbers',
+      [1, 2, 3],
+      /not a reward redemption: expected a JSON object, got an array.*an array of 3 \(number\)/,
+    ],
+  ])(
+    'errors on %s first in the hour, naming its shape, then halts the rest',
+    async (_name, body, reason) => {
+      const first = await rejectionOf(runOperation(HOOK, hookBundle(body), rpc.url));
+      expect(first.name).toBe('AppError');
+      expect(messageOf(first)).toMatch(reason);
+      expect(messageOf(first)).toContain('npm run doctor -- --webhook body.json');
+      const next = await rejectionOf(runOperation(HOOK, hookBundle(body), rpc.url));
+      expect(next.name).toBe('HaltedError');
+      expect(messageOf(next)).toBe(messageOf(first));
+    },
+  );
+
+  it("keeps the delivery's headers out of an unreadable body's message (no request dump in the Zap history)", async () => {
     const bundle = hookBundle(
       { data: { reward_id: 731 } },
       { headers: { 'Http-X-Webhook-Secret': 'whsec_4f9a2c7e1b' } },
     );
     const error = await rejectionOf(runOperation(HOOK, bundle, rpc.url));
-    expect(error.name).toBe('HaltedError');
+    expect(error.name).toBe('AppError');
     expect(error.message).not.toMatch(/What happened|whsec_4f9a2c7e1b/);
   });
 
@@ -309,6 +355,6 @@ describe('reward_redemption_requested', () => {
     const results = (await runOperation(LIST, makeBundle(), rpc.url)) as Out[];
     expect(results.map((r) => r.id)).toEqual(['48214', '48213']);
     expect(scope.isDone()).toBe(true);
-    expect([...rpc.store.keys()].filter((key) => key.includes(LAYOUT_CACHE_KEY))).toEqual([]);
+    expect([...rpc.store.keys()].filter((key) => key.includes(HINTS_KEY))).toEqual([]);
   });
 });
