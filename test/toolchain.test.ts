@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
@@ -79,5 +79,20 @@ describe('toolchain', () => {
     ]) {
       expect(run.stdout).toContain(label);
     }
+  });
+  it('runs every test file sized by the fuzz helper in the fuzz tier, and nothing else there', () => {
+    const fuzzTier = new RegExp(
+      (require('../jest.fuzz.config.js') as { testRegex: string }).testRegex,
+    );
+    const tests = (readdirSync(join(ROOT, 'test'), { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.test.ts'))
+      .map((file) => `/test/${file}`);
+    const sized = tests.filter((file) =>
+      /from '(\.\.\/)+helpers\/fuzz'/.test(readFileSync(join(ROOT, file), 'utf8')),
+    );
+
+    expect(tests.filter((file) => fuzzTier.test(file)).sort()).toEqual(sized.sort());
+    expect(sized.length).toBeGreaterThan(0);
+    expect(pkg.scripts['test:fuzz']).toBe('FUZZ=full jest --config jest.fuzz.config.js');
   });
 });
