@@ -83,7 +83,7 @@ export const renderReport = (bench: BenchResults): string => {
 
   const summary: string[][] = [
     [
-      'Cold start, fresh processes (index.js vs core)',
+      'Cold start, fresh processes (index.js vs core; median pair ratio)',
       `index.js ${ms(coldStart.appMs.median)}`,
       `${fixed(coldStart.appMs.p25, 0)}–${fixed(coldStart.appMs.p75, 0)} ms`,
       `core alone ${ms(coldStart.coreMs.median)}`,
@@ -166,7 +166,7 @@ export const renderReport = (bench: BenchResults): string => {
         : 'One delivery: LoudCrowd hook, z.cache over RPC',
       ms(row.wallMs.median),
       `${fixed(row.wallMs.p25, 1)}–${fixed(row.wallMs.p75, 1)} ms`,
-      `${row.apiRequests.median} API request(s), ${row.cacheCalls.median} cache call(s)`,
+      `CPU ${us(row.cpuUs.median)} (${usRange(row.cpuUs)}); ${row.apiRequests.median} API request(s), ${row.cacheCalls.median} cache call(s)`,
       '—',
       'info',
       '—',
@@ -226,10 +226,12 @@ export const renderReport = (bench: BenchResults): string => {
       met(size.requests.max <= Math.min(size.expectedRequests, poll.bound.requests)),
     ]),
     [
-      'Build size (build.zip)',
+      'Build size (the shipped build.zip, npm run package)',
       buildSize.app ? kib(buildSize.app.bytes) : 'failed',
       'deterministic',
-      buildSize.minimal ? `minimal core-19 app ${kib(buildSize.minimal.bytes)}` : 'unavailable',
+      buildSize.minimal
+        ? `minimal core-19 app staged the same way ${kib(buildSize.minimal.bytes)}`
+        : 'unavailable',
       buildSize.ratio === null ? '—' : fixed(buildSize.ratio, 3),
       'info',
       '—',
