@@ -90,7 +90,8 @@ for (let i = 1; i <= runs; i += 1) {
 
 background.stopped = true;
 // Ends the copy beside (its whole process group: npm, jest and jest's workers).
-if (background.current?.exitCode === null) {
+const cutShort = background.current?.exitCode === null;
+if (cutShort) {
   try {
     process.kill(-background.current.pid, 'SIGTERM');
   } catch {
@@ -101,7 +102,8 @@ await besideLoop;
 
 console.log(
   `\nstress: ${green}/${runs} green with another copy of the suite running beside it ` +
-    `(beside: ${background.green}/${background.runs} finished runs green).`,
+    `(beside: ${background.green}/${background.runs} finished runs green` +
+    `${cutShort ? ', and one run cut short when the last run ended' : ''}).`,
 );
 if (red.length > 0) {
   console.log(`Logs of the red runs (kept): ${red.join(', ')}`);
