@@ -42,9 +42,9 @@ export const runDeliveryChild = async (): Promise<void> => {
   }
 
   const deliver = async (source: Source, content: string) => {
+    // No calledFromCli: production's path, with core's per-event HTTP patching and memory check.
     const event = {
       command: 'execute',
-      calledFromCli: true,
       method: hookMethod(source),
       bundle: {
         ...deliveryBundle(content, {
@@ -58,11 +58,18 @@ export const runDeliveryChild = async (): Promise<void> => {
       // With a token core streams its logs: to the stand-in, never to Zapier.
       environment: { LOGGING_ENDPOINT: logUrl },
     };
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const { results } = await handler(event);
     const ms = performance.now() - started;
+    const used = process.cpuUsage(cpu);
     const items = Array.isArray(results) ? (results as { id?: unknown }[]) : [];
-    return { ms, items: items.length, id: String(items[0]?.id ?? '') };
+    return {
+      ms,
+      cpuUs: used.user + used.system,
+      items: items.length,
+      id: String(items[0]?.id ?? ''),
+    };
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -85,6 +92,8 @@ export interface DeliverySourceResult {
   what: string;
   deliveries: number;
   wallMs: Spread;
+  /** CPU µs of the child (user + system) per delivery: what the default path costs the Lambda. */
+  cpuUs: Spread;
   /** GET /reward_redemptions the sandbox served per delivery. */
   apiRequests: Spread;
   /** Calls to Zapier's RPC (z.cache) per delivery, and by method over all measured deliveries. */
@@ -93,7 +102,7 @@ export interface DeliverySourceResult {
   logLinesPerDelivery: number;
   /** The connection's very first delivery (before the warm-up): it learns the list's layout. */
   first: { wallMs: number; apiRequests: number; cacheCalls: number };
-  samples: { wallMs: number[]; apiRequests: number[]; cacheCalls: number[] };
+  samples: { wallMs: number[]; cpuUs: number[]; apiRequests: number[]; cacheCalls: number[] };
 }
 
 export interface DeliveryResult {
@@ -133,10 +142,19 @@ export const measureDelivery = async (log: (line: string) => void): Promise<Deli
       BENCH_RPC_TOKEN: rpc.tokenFor({ userId: 'bench-delivery', authId: 'bench-delivery' }),
     },
     onProgress: log,
+    // Without calledFromCli core prints a memory line per event, as on Lambda.
+    quiet: true,
   });
   const runs: Record<
     Source,
-    { wallMs: number; apiRequests: number; cacheCalls: number; methods: string[]; logs: number }[]
+    {
+      wallMs: number;
+      cpuUs: number;
+      apiRequests: number;
+      cacheCalls: number;
+      methods: string[];
+      logs: number;
+    }[]
   > = { loudcrowd: [], influitive: [] };
   let serial = 0;
   const deliverOne = async (source: Source) => {
@@ -153,7 +171,12 @@ export const measureDelivery = async (log: (line: string) => void): Promise<Deli
     const logsBefore = rpc.logLines.length;
     const answered = child.next('delivered');
     child.send({ type: 'deliver', source, content: webhook.content });
-    const answer = (await answered) as unknown as { ms: number; items: number; id: string };
+    const answer = (await answered) as unknown as {
+      ms: number;
+      cpuUs: number;
+      items: number;
+      id: string;
+    };
     if (answer.items !== 1 || answer.id !== webhook.id) {
       throw new Error(
         `delivery of ${source} ${webhook.id} did not trigger (got ${answer.items} item(s), id ${answer.id})`,
@@ -161,6 +184,7 @@ export const measureDelivery = async (log: (line: string) => void): Promise<Deli
     }
     return {
       wallMs: answer.ms,
+      cpuUs: answer.cpuUs,
       apiRequests: apiRequests(hub) - requestsBefore,
       cacheCalls: rpc.calls.length - callsBefore,
       methods: rpc.calls.slice(callsBefore).map((call) => call.method),
@@ -206,6 +230,7 @@ export const measureDelivery = async (log: (line: string) => void): Promise<Deli
           : 'connection key checked and stop_repeats on (z.cache set-if-absent)',
       deliveries: measured.length,
       wallMs: roundSpread(summarize(measured.map((r) => r.wallMs)), 3),
+      cpuUs: roundSpread(summarize(measured.map((r) => r.cpuUs)), 0),
       apiRequests: summarize(measured.map((r) => r.apiRequests)),
       cacheCalls: summarize(measured.map((r) => r.cacheCalls)),
       cacheMethods,
@@ -217,13 +242,14 @@ export const measureDelivery = async (log: (line: string) => void): Promise<Deli
       },
       samples: {
         wallMs: measured.map((r) => round(r.wallMs, 3)),
+        cpuUs: measured.map((r) => r.cpuUs),
         apiRequests: measured.map((r) => r.apiRequests),
         cacheCalls: measured.map((r) => r.cacheCalls),
       },
     };
   });
   return {
-    method: `Built app in a warm child process through createAppHandler with a Zapier token (rpc_base = FakeZapierRpc, LOGGING_ENDPOINT = its log input) and INFLUITIVE_API_URL = the Influitive sandbox (${PENDING} pending, newest first, rate limit off), both served by the bench process on 127.0.0.1. The app's defaults: verify_with_api and stop_repeats on, bundle.meta.zap.id set. One connection's first delivery of each hook, ${WARMUP_DELIVERIES} warm-up deliveries each, then ${DELIVERIES} of each hook alternating; wall time = performance.now() around the handler call in the child.`,
+    method: `Built app in a warm child process through createAppHandler with a Zapier token (rpc_base = FakeZapierRpc, LOGGING_ENDPOINT = its log input) and INFLUITIVE_API_URL = the Influitive sandbox (${PENDING} pending, newest first, rate limit off), both served by the bench process on 127.0.0.1. The app's defaults: verify_with_api and stop_repeats on, bundle.meta.zap.id set. One connection's first delivery of each hook, ${WARMUP_DELIVERIES} warm-up deliveries each, then ${DELIVERIES} of each hook alternating; wall time = performance.now() and CPU time = process.cpuUsage() (user + system) around the handler call in the child. Events without calledFromCli, as production sends them.`,
     pending: PENDING,
     sources,
   };

@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (through bench/run.mjs): cold start, per-event cost, one delivery's wall time,
  * requests per delivery and per poll, and build size, each against its floor in the same run.
- * Prints a table and writes bench/results.json.
+ * Prints a table and writes every raw sample to bench/results.json, which git ignores: the dated
+ * summary worth keeping goes into bench/README.md by hand.
  * Offline: everything is on 127.0.0.1 or in child processes of this one, and every process refuses
  * HTTP requests to any other host (bench/children.ts guardOffline).
  */
@@ -52,7 +53,9 @@ const main = async (): Promise<void> => {
     results: { coldStart, perEvent, delivery, requestsPerPoll, verification, buildSize },
   };
   writeFileSync(RESULTS_PATH, `${JSON.stringify(bench, null, 2)}\n`);
-  process.stdout.write(`${renderReport(bench)}\n\nWrote bench/results.json.\n`);
+  process.stdout.write(
+    `${renderReport(bench)}\n\nWrote bench/results.json (git-ignored; raw samples).\n`,
+  );
 };
 
 const mode = process.argv[2];

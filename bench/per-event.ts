@@ -32,7 +32,9 @@
  * z.cache: both hook triggers claim each delivery with z.cache.set(…, nx). Here core's in-process
  * cache stand-in (`zcacheTestObj`, what createAppTester uses) answers, so no I/O is timed; a real
  * delivery over the sandbox and the RPC stand-in is bench/delivery.ts. Every event has its own lcId
- * or redemption id, so none is a duplicate. The Influitive events have verify_with_api off.
+ * or redemption id, so none is a duplicate. The Influitive events here have verify_with_api off, to
+ * isolate the definition's cost; the default path (verification on) is timed in CPU and wall time
+ * by bench/delivery.ts. Events carry no calledFromCli, as production's do.
  */
 
 import { type BenchChild, type ChildMessage, forkBench, toParent } from './children';
@@ -178,7 +180,6 @@ const lambdaEvent = (definition: DefinitionName, source: Source) => {
   const body = source === 'loudcrowd' ? loudCrowdBody(sequence) : influitiveBody(sequence);
   return {
     command: 'execute',
-    calledFromCli: true,
     method: definition === 'floor' ? FLOOR_METHOD : hookMethod(source),
     bundle: deliveryBundle(
       JSON.stringify(body),
@@ -438,6 +439,8 @@ const startGeneration = async (
       },
       execArgv: ['--expose-gc'],
       onProgress: log,
+      // Without calledFromCli core prints a memory line per event, as on Lambda.
+      quiet: true,
     }),
   );
   const ready: Ready[] = [];
@@ -582,7 +585,7 @@ export const measurePerEvent = async (log: (line: string) => void): Promise<PerE
   ].join(' ');
 
   return {
-    method: `One warm child process per subject (definition × hook source; ${DEFINITIONS.map((d) => `${d}: ${DESCRIPTION[d]}`).join('; ')}), --expose-gc. ${GENERATIONS} generations of fresh processes × ${ROUNDS_PER_GENERATION} rounds; in a round every subject runs ${CHUNKS_PER_ROUND} chunks of ${EVENTS_PER_CHUNK} sequential events through createAppHandler, the subjects' chunks interleaved (order flipping every chunk), every event followed by await new Promise(setImmediate); up to ${WARMUP_EVENTS} warm-up events (or ${WARMUP_MS} ms) first. Figure = CPU µs per event over the round (process.cpuUsage of the child, user + system, from the round's start to its end: event-loop turns and GC, also while waiting, included; building the events left out); wall µs of the chunks recorded too. App ratio = median over rounds of app ÷ trivial. Bundles as Zapier builds them (sandbox/gateway.ts hookBundle, unique ids, calledFromCli as sandbox/lambda.ts), z.cache = core's zcacheTestObj (no I/O), Influitive verify_with_api off. Core copy = createApp + prepareApp of the definition, ${COPIES_PER_SAMPLE}× per round in the definition's LoudCrowd process, after the round's window. Retention = heapUsed after a full GC, before vs after ${RETENTION_EVENTS} events, per event, first generation only.`,
+    method: `One warm child process per subject (definition × hook source; ${DEFINITIONS.map((d) => `${d}: ${DESCRIPTION[d]}`).join('; ')}), --expose-gc. ${GENERATIONS} generations of fresh processes × ${ROUNDS_PER_GENERATION} rounds; in a round every subject runs ${CHUNKS_PER_ROUND} chunks of ${EVENTS_PER_CHUNK} sequential events through createAppHandler, the subjects' chunks interleaved (order flipping every chunk), every event followed by await new Promise(setImmediate); up to ${WARMUP_EVENTS} warm-up events (or ${WARMUP_MS} ms) first. Figure = CPU µs per event over the round (process.cpuUsage of the child, user + system, from the round's start to its end: event-loop turns and GC, also while waiting, included; building the events left out); wall µs of the chunks recorded too. App ratio = median over rounds of app ÷ trivial. Bundles as Zapier builds them (sandbox/gateway.ts hookBundle, unique ids, no calledFromCli: production's path), z.cache = core's zcacheTestObj (no I/O), Influitive verify_with_api off. Core copy = createApp + prepareApp of the definition, ${COPIES_PER_SAMPLE}× per round in the definition's LoudCrowd process, after the round's window. Retention = heapUsed after a full GC, before vs after ${RETENTION_EVENTS} events, per event, first generation only.`,
     generations: GENERATIONS,
     rounds,
     eventsPerRound: EVENTS_PER_ROUND,

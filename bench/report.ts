@@ -83,7 +83,7 @@ export const renderReport = (bench: BenchResults): string => {
 
   const summary: string[][] = [
     [
-      'Cold start, fresh processes (index.js vs core)',
+      'Cold start, fresh processes (index.js vs core; median pair ratio)',
       `index.js ${ms(coldStart.appMs.median)}`,
       `${fixed(coldStart.appMs.p25, 0)}–${fixed(coldStart.appMs.p75, 0)} ms`,
       `core alone ${ms(coldStart.coreMs.median)}`,
@@ -166,7 +166,7 @@ export const renderReport = (bench: BenchResults): string => {
         : 'One delivery: LoudCrowd hook, z.cache over RPC',
       ms(row.wallMs.median),
       `${fixed(row.wallMs.p25, 1)}–${fixed(row.wallMs.p75, 1)} ms`,
-      `${row.apiRequests.median} API request(s), ${row.cacheCalls.median} cache call(s)`,
+      `CPU ${us(row.cpuUs.median)} (${usRange(row.cpuUs)}); ${row.apiRequests.median} API request(s), ${row.cacheCalls.median} cache call(s)`,
       '—',
       'info',
       '—',
@@ -226,10 +226,12 @@ export const renderReport = (bench: BenchResults): string => {
       met(size.requests.max <= Math.min(size.expectedRequests, poll.bound.requests)),
     ]),
     [
-      'Build size (build.zip)',
+      'Build size (the shipped build.zip, npm run package)',
       buildSize.app ? kib(buildSize.app.bytes) : 'failed',
       'deterministic',
-      buildSize.minimal ? `minimal core-19 app ${kib(buildSize.minimal.bytes)}` : 'unavailable',
+      buildSize.minimal
+        ? `minimal core-19 app staged the same way ${kib(buildSize.minimal.bytes)}`
+        : 'unavailable',
       buildSize.ratio === null ? '—' : fixed(buildSize.ratio, 3),
       'info',
       '—',
@@ -293,7 +295,7 @@ export const renderReport = (bench: BenchResults): string => {
         kib(size.peakRssBytes.median),
       ]),
     ),
-    `Page size ${poll.pageSize} (sandbox default); a poll reads at most ${poll.maxPages} pages = ${poll.bound.itemsListed} redemptions and returns the newest ≤ ${poll.pollLimit}. Peak heap rise = heapUsed + external over a post-GC baseline, garbage included; per extra redemption read: ${poll.memory.bytesPerListedItem.map((b) => `${b.bytes} B at ${b.pending.toLocaleString('en-US')}`).join(', ')} (ratio ${fixed(poll.memory.linearity, 2)}: ${poll.memory.linear ? 'linear' : 'NOT linear'}; bounded by the page cap).`,
+    `Page size ${poll.pageSize} (sandbox default); a poll reads at most ${poll.maxPages} pages = ${poll.bound.itemsListed} redemptions and returns every pending one requested in the last ${poll.windowHours} hours (the backlog is seeded one every 10 minutes). Peak heap rise = heapUsed + external over a post-GC baseline, garbage included; per extra redemption read: ${poll.memory.bytesPerListedItem.map((b) => `${b.bytes} B at ${b.pending.toLocaleString('en-US')}`).join(', ')} (ratio ${fixed(poll.memory.linearity, 2)}: ${poll.memory.linear ? 'linear' : 'NOT linear'}; bounded by the page cap).`,
     '',
   );
 

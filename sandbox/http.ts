@@ -118,6 +118,11 @@ export interface HttpSandboxOptions {
    * takes time per request, on whatever clock the caller gives (tests: their injected clock).
    */
   latency?: (request: SandboxRequest) => Promise<void>;
+  /**
+   * How a `delay` fault waits (default: a real timer). A test passes a wait it ends by hand, so
+   * "held until released" is asserted by order, never by how long the machine took.
+   */
+  wait?: (ms: number) => Promise<void>;
 }
 
 export interface HttpSandbox {
@@ -131,6 +136,8 @@ export interface HttpSandbox {
   clearFaults(): void;
   /** Faults still waiting for a matching request; a copy. */
   readonly pendingFaults: Fault[];
+  /** Resolves once `count` requests have been answered (or reset), so a test waits on the event. */
+  whenLogged(count: number): Promise<void>;
   /** Stops listening, ends keep-alive sockets and pending delays. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -207,28 +214,34 @@ class FaultQueue {
   }
 }
 
-/** Timers that must neither keep the process alive nor outlive `close()`. */
+/** A real wait that does not keep the process alive. */
+const realWait = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
+
+/** Delays that must not outlive `close()`. */
 class Sleeps {
-  private readonly waiting = new Map<NodeJS.Timeout, (woke: boolean) => void>();
+  private readonly waiting = new Set<(woke: boolean) => void>();
+
+  constructor(private readonly wait: (ms: number) => Promise<void>) {}
 
   /** Resolves true after ms, or false at once when the server closes first. */
   sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(timer);
-        resolve(true);
-      }, ms);
-      timer.unref();
-      this.waiting.set(timer, resolve);
+      const wake = (woke: boolean) => {
+        if (this.waiting.delete(wake)) resolve(woke);
+      };
+      this.waiting.add(wake);
+      this.wait(ms).then(
+        () => wake(true),
+        () => wake(true),
+      );
     });
   }
 
   cancelAll(): void {
-    for (const [timer, resolve] of this.waiting) {
-      clearTimeout(timer);
-      resolve(false);
-    }
-    this.waiting.clear();
+    for (const wake of [...this.waiting]) wake(false);
   }
 }
 
@@ -270,8 +283,15 @@ export const startHttpSandbox = async (
   const host = options.host ?? '127.0.0.1';
   const now = options.now ?? (() => new Date());
   const faults = new FaultQueue();
-  const sleeps = new Sleeps();
+  const sleeps = new Sleeps(options.wait ?? realWait);
   const log: RequestLogEntry[] = [];
+  const logWaiters: { count: number; resolve: () => void }[] = [];
+  const wakeLogWaiters = () => {
+    for (const waiter of logWaiters.filter(({ count }) => log.length >= count)) {
+      logWaiters.splice(logWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  };
   let closed = false;
   let origin = '';
 
@@ -369,6 +389,7 @@ export const startHttpSandbox = async (
       time,
       ...(shaping === undefined ? {} : { fault: shaping.kind }),
     });
+    wakeLogWaiters();
     answer.observe?.({
       status,
       committed,
@@ -405,6 +426,11 @@ export const startHttpSandbox = async (
     get pendingFaults() {
       return faults.pending();
     },
+    whenLogged: (count) =>
+      new Promise<void>((resolve) => {
+        logWaiters.push({ count, resolve });
+        wakeLogWaiters();
+      }),
     close: async () => {
       if (closed) return;
       closed = true;

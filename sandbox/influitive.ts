@@ -822,6 +822,7 @@ export const startInfluitiveSandbox = async (
     },
     injectFault: http.injectFault,
     clearFaults: http.clearFaults,
+    whenLogged: http.whenLogged,
     close: http.close,
     token,
     orgId,

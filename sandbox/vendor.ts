@@ -267,6 +267,7 @@ export const startVendorSandbox = async (
     },
     injectFault: http.injectFault,
     clearFaults: http.clearFaults,
+    whenLogged: http.whenLogged,
     close: http.close,
     apiKey,
     get orders() {

@@ -33,6 +33,8 @@ export class FakeZapierRpc {
   mode: 'up' | 'throttled' | 'down' | 'lose-answers' | 'hang' = 'up';
   calls: { method: string; params: unknown[]; identity: RpcIdentity; storeKey?: string }[] = [];
   readonly logLines: string[] = [];
+  /** The stand-in's clock for expiry (real by default); a test moves its own instead of waiting. */
+  now: () => number = () => Date.now();
   private readonly identities = new Map<string, RpcIdentity>();
   private server: Server | undefined;
   url = '';
@@ -105,6 +107,7 @@ export class FakeZapierRpc {
     this.cursors.clear();
     this.calls = [];
     this.mode = 'up';
+    this.now = () => Date.now();
   }
 
   async stop(): Promise<void> {
@@ -121,7 +124,7 @@ export class FakeZapierRpc {
     identity: RpcIdentity,
     storeKey: string | undefined,
   ): unknown {
-    const now = Date.now();
+    const now = this.now();
     if (method === 'get_cursor' || method === 'set_cursor') {
       const zap = storeKey ?? 'no-store-key';
       if (method === 'set_cursor') {

@@ -8,6 +8,11 @@
 // dependencies, copied one file at a time from the installed node_modules as package-lock.json lists
 // them), and the CLI's own build runs there: its wrapper, definition.json, file detection, and its
 // "Testing build" check. source.zip is the CLI's own, of the project (git-ignored files left out).
+//
+// For the bench (bench/build-size.ts), which must leave build/ alone: `--out <dir>` writes the zip
+// (and its staging folder) there instead, without source.zip; `--minimal` stages a minimal core-19
+// app (one trivial hook trigger, zapier-platform-core and what it needs) the same way, the floor the
+// shipped zip is compared with.
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -20,12 +25,16 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './build.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BUILD_DIR = join(ROOT, 'build');
+const args = process.argv.slice(2);
+const outIndex = args.indexOf('--out');
+const OUT = outIndex >= 0 ? resolve(args[outIndex + 1] ?? '') : undefined;
+const MINIMAL = args.includes('--minimal');
+const BUILD_DIR = OUT ?? join(ROOT, 'build');
 const STAGE = join(BUILD_DIR, 'stage');
 const CLI = join(ROOT, 'node_modules', 'zapier-platform-cli', 'src', 'bin', 'run');
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
@@ -84,18 +93,70 @@ const zipSummary = (path) => {
   throw new Error(`${path} is not a zip file`);
 };
 
+/** The lock paths `roots` need, resolved as Node does (nearest node_modules upwards). */
+const dependencyClosure = (roots) => {
+  const { packages } = readJson(join(ROOT, 'package-lock.json'));
+  const needed = new Set();
+  const visit = (from, name) => {
+    for (let base = from; ; ) {
+      const path = `${base ? `${base}/` : ''}node_modules/${name}`;
+      const meta = packages[path];
+      if (meta) {
+        if (needed.has(path)) return;
+        needed.add(path);
+        for (const dep of Object.keys({ ...meta.dependencies, ...meta.optionalDependencies })) {
+          visit(path, dep);
+        }
+        return;
+      }
+      if (!base) return;
+      const up = base.lastIndexOf('/node_modules/');
+      base = up >= 0 ? base.slice(0, up) : '';
+    }
+  };
+  for (const root of roots) visit('', root);
+  return needed;
+};
+
+const MINIMAL_INDEX = `// A minimal zapier-platform-core 19 app: one trivial static hook trigger.
+const { version: platformVersion } = require('zapier-platform-core');
+
+module.exports = {
+  version: require('./package.json').version,
+  platformVersion,
+  triggers: {
+    bench_floor: {
+      key: 'bench_floor',
+      noun: 'Event',
+      display: { label: 'Bench Floor', description: 'Triggers when the benchmark sends an event.' },
+      operation: { type: 'hook', perform: (z, bundle) => [bundle.cleanedRequest] },
+    },
+  },
+};
+`;
+
+/** The app, or the minimal app, with only what Zapier runs. */
 const stage = async () => {
   rmSync(STAGE, { recursive: true, force: true });
   mkdirSync(STAGE, { recursive: true });
-  await buildApp(join(STAGE, 'dist', 'index.js'));
-  copyFileSync(join(ROOT, 'index.js'), join(STAGE, 'index.js'));
+  const rootPackage = readJson(join(ROOT, 'package.json'));
+  let pkg = productionPackageJson(rootPackage);
+  if (MINIMAL) {
+    const core = 'zapier-platform-core';
+    pkg = { ...pkg, name: 'minimal-core-19-app', dependencies: { [core]: pkg.dependencies[core] } };
+    writeFileSync(join(STAGE, 'index.js'), MINIMAL_INDEX);
+  } else {
+    await buildApp(join(STAGE, 'dist', 'index.js'));
+    copyFileSync(join(ROOT, 'index.js'), join(STAGE, 'index.js'));
+  }
   // The app's link to its Zapier integration (after `register`) and the build's includeInBuild.
   copyFileSync(join(ROOT, '.zapierapprc'), join(STAGE, '.zapierapprc'));
-  const pkg = productionPackageJson(readJson(join(ROOT, 'package.json')));
   writeFileSync(join(STAGE, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   // Keeps the CLI's source.zip of the staging folder (not the one shipped) from zipping node_modules.
   writeFileSync(join(STAGE, '.gitignore'), 'node_modules/\n');
-  const packages = productionPackages();
+  // The app ships every production package the lock lists; the minimal app what core needs.
+  const needed = MINIMAL ? dependencyClosure(Object.keys(pkg.dependencies)) : undefined;
+  const packages = productionPackages().filter((path) => needed?.has(path) ?? true);
   for (const path of packages) copyPackage(join(ROOT, path), join(STAGE, path));
   return packages.length;
 };
@@ -130,17 +191,18 @@ const main = async () => {
   zapierBuild();
   mkdirSync(BUILD_DIR, { recursive: true });
   renameSync(join(STAGE, 'build', 'build.zip'), join(BUILD_DIR, 'build.zip'));
-  // The helper the CLI's in-place build uses for source.zip (the CLI is pinned to one version).
-  const { makeSourceZip } = createRequire(CLI)('../utils/build.js');
-  await makeSourceZip(ROOT, join(BUILD_DIR, 'source.zip'));
+  const lines = [
+    `Packaged ${packages} production packages${MINIMAL ? ' (minimal core-19 app)' : ''}.`,
+    `${OUT === undefined ? 'build/build.zip' : join(OUT, 'build.zip')}: ${zipSummary(join(BUILD_DIR, 'build.zip'))}`,
+  ];
+  if (OUT === undefined) {
+    // The helper the CLI's in-place build uses for source.zip (the CLI is pinned to one version).
+    const { makeSourceZip } = createRequire(CLI)('../utils/build.js');
+    await makeSourceZip(ROOT, join(BUILD_DIR, 'source.zip'));
+    lines.push(`build/source.zip: ${zipSummary(join(BUILD_DIR, 'source.zip'))}`);
+  }
   rmSync(STAGE, { recursive: true, force: true });
-  console.log(
-    [
-      `Packaged ${packages} production packages.`,
-      `build/build.zip: ${zipSummary(join(BUILD_DIR, 'build.zip'))}`,
-      `build/source.zip: ${zipSummary(join(BUILD_DIR, 'source.zip'))}`,
-    ].join('\n'),
-  );
+  console.log(lines.join('\n'));
 };
 
 await main();

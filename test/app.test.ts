@@ -32,8 +32,14 @@ const all = kinds.flatMap((kind) =>
 );
 const visible = all.filter((d) => !d.display.hidden);
 /** The static output fields of an operation; dynamic ones are tested where they are defined. */
+/**
+ * The fields a step outputs without asking the hub: its static fields, including those a function
+ * of no arguments serves (the redemption steps share one); functions that read the hub left out.
+ */
 const outputFieldsOf = (d: Definition): Field[] =>
-  (d.operation.outputFields ?? []).filter((f): f is Field => typeof f !== 'function');
+  (d.operation.outputFields ?? []).flatMap((f) =>
+    typeof f !== 'function' ? [f] : f.length === 0 ? (f as () => Field[])() : [],
+  );
 const staticOutputFields = all.flatMap((d) =>
   outputFieldsOf(d).map((field) => ({ where: `${d.key}.${field.key}`, field })),
 );

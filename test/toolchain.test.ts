@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
@@ -59,6 +59,20 @@ describe('toolchain', () => {
     expect(Object.keys(pkg.scripts).filter((name) => lifecycle.includes(name))).toEqual([]);
   });
 
+  // npm test's validate step, run here beside the other suites on the dist/ jest's global setup
+  // built, instead of after jest (where it rebuilt dist/ first and ran alone).
+  it('passes zapier-platform validate --without-style on the build under test, offline', () => {
+    const cli = join(ROOT, 'node_modules', 'zapier-platform-cli', 'src', 'bin', 'run');
+    const run = spawnSync(process.execPath, [cli, 'validate', '--without-style', '--skip-build'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, DISABLE_ZAPIER_ANALYTICS: '1', FORCE_COLOR: '0', NO_COLOR: '1' },
+    });
+    expect({ status: run.status, stdout: run.stdout }).toMatchObject({ status: 0 });
+    expect(run.stdout).toContain('This project is structurally sound!');
+  });
+
   it('lists every trigger, action and search with zapier-platform describe, offline', () => {
     const cli = join(ROOT, 'node_modules', 'zapier-platform-cli', 'src', 'bin', 'run');
     const run = spawnSync(process.execPath, [cli, 'describe'], {
@@ -79,5 +93,20 @@ describe('toolchain', () => {
     ]) {
       expect(run.stdout).toContain(label);
     }
+  });
+  it('runs every test file sized by the fuzz helper in the fuzz tier, and nothing else there', () => {
+    const fuzzTier = new RegExp(
+      (require('../jest.fuzz.config.js') as { testRegex: string }).testRegex,
+    );
+    const tests = (readdirSync(join(ROOT, 'test'), { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.test.ts'))
+      .map((file) => `/test/${file}`);
+    const sized = tests.filter((file) =>
+      /from '(\.\.\/)+helpers\/fuzz'/.test(readFileSync(join(ROOT, file), 'utf8')),
+    );
+
+    expect(tests.filter((file) => fuzzTier.test(file)).sort()).toEqual(sized.sort());
+    expect(sized.length).toBeGreaterThan(0);
+    expect(pkg.scripts['test:fuzz']).toBe('FUZZ=full jest --config jest.fuzz.config.js');
   });
 });

@@ -134,9 +134,17 @@ export const hubMetadataOutputFields = async (
   }
 };
 
+/**
+ * The static redemption fields, served by one function that all three redemption steps share.
+ * Core deep-copies, walks and freezes the whole definition on every event; written out, this list
+ * would be copied three times over. A function is one value, and the editor asks it for the same
+ * fields (it takes no arguments, so it needs no connection and cannot fail).
+ */
+export const staticRedemptionOutputFields = () => redemptionOutputFields;
+
 /** A redemption step's output fields: the static ones, then this hub's Reward Metadata. */
 export const redemptionOutputFieldsWithMetadata = [
-  ...redemptionOutputFields,
+  staticRedemptionOutputFields,
   hubMetadataOutputFields,
 ];
 

@@ -1,8 +1,10 @@
 /**
  * Hostile-input suite for the two hook triggers, `loudcrowd_reward_event` and
- * `reward_redemption_requested`: 10,000 generated deliveries each (fast-check, seeds printed and
- * written to the report), plus hand-made bodies of 1 MB and more, deep nesting, prototype-pollution
- * keys, invalid UTF-8 and header-name variants.
+ * `reward_redemption_requested`: generated deliveries (fast-check), plus hand-made bodies of 1 MB
+ * and more, deep nesting, prototype-pollution keys, invalid UTF-8 and header-name variants.
+ * Two tiers (test/helpers/fuzz.ts): `npm test` runs 1,000 generated deliveries per trigger with a
+ * fixed seed and checks they reached every family of the generators; `npm run test:fuzz` runs
+ * 10,000 per trigger with a fresh seed, printed and written to the report for replay (FC_SEED).
  *
  * Every delivery is judged by an oracle written from the documented contract, independently of
  * the code: a valid delivery must trigger with exactly the expected ids, and everything else must be
@@ -10,16 +12,17 @@
  *
  * Routes (measured here: ~7 ms per delivery through the Lambda handler with the RPC stand-in,
  * ~0.5 ms through perform, generation and judging included, so 2 × 10,000 through the handler
- * would take ~140 s): per trigger, 1,000 generated deliveries run through core's Lambda handler
- * and the built app, and 9,000 call the exported perform with a real `z` built by core's own
- * z-object middleware (its errors, console and cache, over an in-memory set-if-absent store). The
+ * would take ~140 s): per trigger, 150 generated deliveries (fuzz tier: 1,000) run through core's
+ * Lambda handler and the built app, and the rest call the exported perform with a real `z` built
+ * by core's own z-object middleware (its errors, console and cache, over an in-memory set-if-absent store). The
  * hand-made cases all run through the handler. The Influitive bulk runs turn `verify_with_api` off
- * (no API call per payload); a further 120 generated deliveries, verified, run against the Influitive sandbox.
+ * (no API call per payload); a further 40 (fuzz tier: 120) generated deliveries, verified, run
+ * against the Influitive sandbox.
  * Half the deliveries come on a connection that stored its secrets with whitespace around them, and
  * no secret may show in any of the forms it takes in text (as sent, URL-, form- or JSON-encoded).
  *
- * Beyond the hooks, through the handler: 200 generated redemption ids to the decision actions (only
- * a path-safe id may reach the sandbox, at exactly its path), and 250 generated answers from
+ * Beyond the hooks, through the handler: 80 (200) generated redemption ids to the decision actions
+ * (only a path-safe id may reach the sandbox, at exactly its path), and 100 (250) generated answers from
  * Influitive to the polling trigger (redirects, paging links, 403s, deep JSON, echoed secrets).
  */
 import { createHash } from 'node:crypto';
@@ -44,18 +47,31 @@ import { FakeZapierRpc } from '../../sandbox/zapier-rpc';
 import { receiveRedemptionRequested } from '../../src/influitive/triggers/reward_redemption_requested';
 import { receiveLoudCrowdRewardEvents } from '../../src/loudcrowd/triggers/loudcrowd_reward_event';
 import type { Bundle, ZObject } from '../../src/shared/types';
+import { fuzzRuns, fuzzSeed } from '../helpers/fuzz';
 import { startLoopbackServer } from '../helpers/loopback';
+import {
+  anyString,
+  blank,
+  hostileObject,
+  json,
+  loudCrowdEvent,
+  nonBlank,
+  withOwn,
+} from '../helpers/loudcrowd-arbitraries';
 import redemptionPage from '../influitive/fixtures/reward_redemptions_page1.json';
-import lcFixture from '../loudcrowd/fixtures/reward_event_medias.json';
 
 // The handler runs the built app: jest's global setup builds dist/ first (test/global-setup.ts).
 const REPO = join(__dirname, '..', '..');
 
-const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : Date.now() % 2 ** 31;
-const GENERATED_PER_TRIGGER = 10_000;
-const HANDLER_SHARE = 1_000;
+/** Fixed in `npm test`, fresh and printed in `npm run test:fuzz` (test/helpers/fuzz.ts). */
+const SEED = fuzzSeed();
+/** `npm test` runs enough to reach every family of every generator (asserted below); the fuzz tier 10,000. */
+const GENERATED_PER_TRIGGER = fuzzRuns(1_000, 10_000);
+const HANDLER_SHARE = fuzzRuns(150, 1_000);
 const DIRECT_SHARE = GENERATED_PER_TRIGGER - HANDLER_SHARE;
-const VERIFIED_RUNS = 120;
+const VERIFIED_RUNS = fuzzRuns(40, 120);
+const DECISION_ID_RUNS = fuzzRuns(80, 200);
+const ANSWER_RUNS = fuzzRuns(100, 250);
 /** One seed per fast-check run, derived from SEED, so each can be replayed alone. */
 const SEEDS = {
   loudcrowd_handler: SEED,
@@ -524,130 +540,7 @@ const judge = (
 // Generators.
 // ---------------------------------------------------------------------------------------------
 
-const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit));
-/** Strings of every kind: ASCII, any code point, lone surrogates, and the blank ones JS trims. */
-const anyString = fc.oneof(
-  { weight: 3, arbitrary: fc.string() },
-  { weight: 2, arbitrary: fc.string({ unit: 'binary' }) },
-  { weight: 1, arbitrary: fc.string({ unit: codeUnit }) },
-  {
-    weight: 1,
-    arbitrary: fc.constantFrom(
-      '',
-      ' ',
-      '\t\n',
-      '\u00a0',
-      '\ufeff',
-      '\u2028',
-      '\u0000',
-      '0',
-      'null',
-      'undefined',
-      '__proto__',
-      'constructor',
-      'prototype',
-      'toString',
-      'hasOwnProperty',
-    ),
-  },
-);
-const nonBlank = anyString.filter((text) => text.trim() !== '');
-const blank = fc.constantFrom('', ' ', '\t', '\n\r', '\u00a0', '\ufeff', '\u2028 ');
-
-/** Keys an attacker would try, and the fields the normalisers care about. */
-const HOSTILE_KEYS = [
-  '__proto__',
-  'constructor',
-  'prototype',
-  'toString',
-  'valueOf',
-  'hasOwnProperty',
-  '__defineGetter__',
-  'lcId',
-  'lcid',
-  'id',
-  'medias',
-  'posts',
-  'idempotency_key',
-  'media_count',
-  'reward',
-  'contact',
-  'member',
-  'metadata',
-  'status',
-];
-const key = fc.oneof(
-  { weight: 2, arbitrary: fc.string() },
-  { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_KEYS) },
-);
-const json = (maxDepth = 3) => fc.jsonValue({ maxDepth });
-
-/** An object with own properties only, `__proto__` and `constructor` included. */
-const withOwn = (entries: readonly (readonly [string, unknown])[], base: object = {}) => {
-  const object: Record<string, unknown> = { ...base };
-  for (const [name, value] of entries) {
-    Object.defineProperty(object, name, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return object;
-};
-const hostileObject = (maxKeys = 4) =>
-  fc.array(fc.tuple(key, json(2)), { maxLength: maxKeys }).map((entries) => withOwn(entries));
-
-/** A media item as LoudCrowd might send it: known fields in any type, plus anything else. */
-const lcMedia = fc.oneof(
-  fc
-    .record(
-      {
-        lcId: fc.oneof(nonBlank, json(1)),
-        lcid: fc.oneof(nonBlank, json(1)),
-        postedAt: fc.oneof(
-          fc.date({ noInvalidDate: true }).map((date) => date.toISOString().replace('Z', '')),
-          json(1),
-        ),
-        postType: fc.oneof(fc.constantFrom('FEED', 'STORY', 'REEL', 'story', 'CAROUSEL'), json(1)),
-        platform: fc.oneof(fc.constantFrom('instagram', 'tik_tok'), json(1)),
-        extra: hostileObject(2),
-      },
-      { requiredKeys: [] },
-    )
-    .map(({ extra, ...fields }) => withOwn(Object.entries(fields), extra)),
-  json(2),
-);
-
-/** An lcId: usually valid, sometimes blank, another type, or missing. */
-const lcIdValue = fc.oneof(
-  { weight: 6, arbitrary: nonBlank },
-  { weight: 1, arbitrary: blank },
-  { weight: 1, arbitrary: json(1) },
-  { weight: 1, arbitrary: fc.constant(undefined) },
-);
-
-/** A mutation of the documented event: fixture fields, mutated medias, hostile extras, an lcId. */
-const lcEvent = fc
-  .record({
-    extra: hostileObject(),
-    fixture: fc.subarray(Object.keys(lcFixture)),
-    medias: fc.oneof(fc.array(lcMedia, { maxLength: 4 }), json(2)),
-    mediaKey: fc.constantFrom('medias', 'posts'),
-    lcId: lcIdValue,
-  })
-  .map(({ extra, fixture, medias, mediaKey, lcId }) => {
-    const fields: [string, unknown][] = fixture.map((name) => [
-      name,
-      lcFixture[name as keyof typeof lcFixture],
-    ]);
-    fields.push([mediaKey, medias]);
-    const event = withOwn(fields, extra);
-    if (lcId === undefined) delete event.lcId;
-    else
-      Object.defineProperty(event, 'lcId', { value: lcId, enumerable: true, configurable: true });
-    return event;
-  });
+const lcEvent = loudCrowdEvent();
 
 /** A secret in one of its forms, as a sender or an upstream might quote it, maybe padded. */
 const secretEcho = fc
@@ -941,6 +834,40 @@ const influitiveBody = fc.oneof(
     redemption.map((v) => JSON.stringify(v)),
   ),
 );
+
+/** Every family of body each trigger's generator makes (the first element of its tuples). */
+const SHARED_FAMILIES = [
+  'json',
+  'text',
+  'secret-echo',
+  'invalid-utf8',
+  'proto-keys',
+  'lone-surrogate',
+  'padded',
+];
+const BODY_FAMILIES: Record<Trigger, string[]> = {
+  loudcrowd_reward_event: [...SHARED_FAMILIES, 'event', 'batch'],
+  reward_redemption_requested: [...SHARED_FAMILIES, 'redemption', 'wrapped'],
+};
+
+/**
+ * What one generated run reached. The fixed-seed tier is small, so each run must still reach every
+ * family of body and both outcomes: a seed or size that stopped doing so would test less silently.
+ */
+class Reached {
+  private readonly families = new Set<string>();
+  private readonly outcomes = new Set<Outcome['kind']>();
+
+  add(family: string, outcome: Outcome): void {
+    this.families.add(family);
+    this.outcomes.add(outcome.kind);
+  }
+
+  expectAll(families: readonly string[]): void {
+    expect([...this.families].sort()).toEqual([...families].sort());
+    expect([...this.outcomes].sort()).toEqual(['halted', 'triggered']);
+  }
+}
 
 /** Influitive signs nothing, so only the content type varies; none of it may matter. */
 const influitiveHeaders = fc.constantFrom<Omit<Delivery, 'family' | 'content'>>(
@@ -1301,12 +1228,14 @@ describe('hostile input to the hook triggers', () => {
 
       it(`${HANDLER_SHARE} generated deliveries through the Lambda handler`, async () => {
         const t0 = Date.now();
+        const reached = new Reached();
         let triggered = 0;
         await fc.assert(
           fc.asyncProperty(deliveries[trigger], async (delivery) => {
             rpc.store.clear();
             const lines = rpc.logLines.length;
             const outcome = await viaHandler(trigger, delivery);
+            reached.add(delivery.family, outcome);
             judge(
               trigger,
               tally,
@@ -1337,14 +1266,18 @@ describe('hostile input to the hook triggers', () => {
           },
         );
         durations[`${trigger} handler`] = Date.now() - t0;
+        reached.expectAll(BODY_FAMILIES[trigger]);
+        expect(tally.replays.tried).toBeGreaterThan(0);
       }, 120_000);
 
       it(`${DIRECT_SHARE} generated deliveries through perform with a real z`, async () => {
         const t0 = Date.now();
+        const reached = new Reached();
         await fc.assert(
           fc.asyncProperty(deliveries[trigger], async (delivery) => {
             const logs: string[] = [];
             const outcome = await direct(trigger, delivery, logs);
+            reached.add(delivery.family, outcome);
             judge(trigger, tally, 'direct', delivery, oracleFor(trigger, delivery), outcome, logs);
           }),
           {
@@ -1355,6 +1288,7 @@ describe('hostile input to the hook triggers', () => {
           },
         );
         durations[`${trigger} direct`] = Date.now() - t0;
+        reached.expectAll(BODY_FAMILIES[trigger]);
       }, 120_000);
     },
   );
@@ -1575,7 +1509,7 @@ describe('hostile input to the hook triggers', () => {
             }
           },
         ),
-        { seed: SEEDS.decision_ids, numRuns: 200 },
+        { seed: SEEDS.decision_ids, numRuns: DECISION_ID_RUNS },
       );
       durations['decision ids'] = Date.now() - t0;
     }, 120_000);
@@ -1799,7 +1733,7 @@ describe('hostile input to the hook triggers', () => {
             }
           }
         }),
-        { seed: SEEDS.influitive_answers, numRuns: 250 },
+        { seed: SEEDS.influitive_answers, numRuns: ANSWER_RUNS },
       );
       durations['influitive answers'] = Date.now() - t0;
     }, 120_000);

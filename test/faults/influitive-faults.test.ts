@@ -29,12 +29,16 @@ import {
 import { FakeZapierRpc } from '../../sandbox/zapier-rpc';
 
 /**
- * The slow fault's request timeout and how long the sandbox holds its answer. The short timeout is
- * set only around that one faulted call, so no other request can time out spuriously on a busy
- * machine (the default 12 s applies to everything else).
+ * The slow fault's request timeout, and the delay it asks of the sandbox. The sandbox holds a
+ * delayed answer until the test releases it, after the app gave up, so the order is explicit
+ * however slow the machine. The short timeout is set only around that one faulted call, so no
+ * other request can time out spuriously on a busy machine (the default 12 s applies elsewhere).
  */
 const TIMEOUT_MS = 200;
 const SLOW_MS = 500;
+/** Delayed answers waiting for the test to release them. */
+const held: (() => void)[] = [];
+const holdUntilReleased = (): Promise<void> => new Promise((resolve) => held.push(resolve));
 const SECRETS = [SANDBOX_TOKEN, SANDBOX_LOUDCROWD_KEY];
 const MAYA = 'maya.patel@northwind-analytics.example';
 const AUTH_DATA = {
@@ -403,14 +407,6 @@ const settle = async (promise: Promise<unknown>): Promise<Outcome> => {
   }
 };
 
-const waitFor = async (condition: () => boolean, ms: number): Promise<void> => {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
-
 const fill = (phrase: string, call: string, rid: string) =>
   phrase.replaceAll('{call}', call).replaceAll('{rid}', rid);
 
@@ -479,7 +475,7 @@ describe('Influitive faults through the Lambda handler', () => {
 
   beforeAll(async () => {
     // No rate limit: the injected fault must be the only failure.
-    sandbox = await startInfluitiveSandbox({ rateLimit: false });
+    sandbox = await startInfluitiveSandbox({ rateLimit: false, wait: holdUntilReleased });
     rpc = await new FakeZapierRpc().start();
     process.env.INFLUITIVE_API_URL = sandbox.url;
     handler = productionHandler();
@@ -513,8 +509,12 @@ describe('Influitive faults through the Lambda handler', () => {
       });
       if (faultCase.late) process.env.INFLUITIVE_TIMEOUT_MS = String(TIMEOUT_MS);
       const outcome = await run(op, id).finally(() => delete process.env.INFLUITIVE_TIMEOUT_MS);
-      // The slow request is answered (and logged) after the app gave up on it.
-      if (faultCase.late) await waitFor(() => sandbox.requestLog.length > logStart, SLOW_MS * 3);
+      // The slow request is answered (and logged) after the app gave up on it: wait for that
+      // event, not for a time a busy machine might overrun.
+      if (faultCase.late) {
+        for (const release of held.splice(0)) release();
+        await sandbox.whenLogged(logStart + 1);
+      }
 
       // Exactly the one faulted request: no silent retry, no re-check after an error, no follow-up.
       const requests: RequestLogEntry[] = sandbox.requestLog.slice(logStart);

@@ -1,8 +1,10 @@
 import nock from 'nock';
+import App from '../../src';
 import {
   keyInWords,
   MAX_METADATA_FIELDS,
   metadataOutputFields,
+  staticRedemptionOutputFields,
 } from '../../src/influitive/metadata-fields';
 import { redemptionOutputFields } from '../../src/influitive/redemption';
 import { providerOutputFields } from '../../src/influitive/reward-providers';
@@ -159,5 +161,30 @@ describe.each([
       makeBundle({ authData: { loudcrowd_api_key: authData.loudcrowd_api_key } }),
     )) as { key: string }[];
     expect(fields.map((f) => f.key)).toEqual(staticKeys);
+  });
+});
+
+describe('the static redemption fields', () => {
+  type Steps = Record<string, { operation: { outputFields: unknown[] } }>;
+  const triggers = App.triggers as unknown as Steps;
+  const searches = App.searches as unknown as Steps;
+  const operations = [
+    triggers.new_reward_redemption,
+    triggers.reward_redemption_requested,
+    searches.find_reward_redemption,
+  ].map((step) => step?.operation ?? { outputFields: [] });
+
+  it('are served by one function the three redemption steps share, needing no connection', () => {
+    for (const operation of operations) {
+      expect(operation.outputFields[0]).toBe(staticRedemptionOutputFields);
+    }
+    expect(staticRedemptionOutputFields.length).toBe(0);
+    expect(staticRedemptionOutputFields()).toBe(redemptionOutputFields);
+  });
+
+  it('are not written out in the definition core copies on every event', () => {
+    for (const operation of operations) {
+      expect(operation.outputFields.filter((entry) => typeof entry !== 'function')).toEqual([]);
+    }
   });
 });

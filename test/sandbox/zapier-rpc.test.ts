@@ -51,14 +51,18 @@ describe('FakeZapierRpc, as Zapier scopes z.cache', () => {
   });
 
   it('honours nx and ttl, per scope', async () => {
+    const setAt = Date.parse('2026-11-23T12:00:00Z');
+    let clock = setAt;
+    rpc.now = () => clock;
     const set = (token: string, ttl: number) =>
       call(rpc, 'zcache_set', ['claim', '{}', ttl, ['auth'], true], { token });
     expect(await set(alice1(), 60)).toBe(true);
     expect(await set(alice1(), 60)).toBe(false);
     expect(await set(alice2(), 60)).toBe(true);
-    // An expired key is absent again.
-    const stored = [...rpc.store.entries()].find(([key]) => key.endsWith('auth=conn-1::claim'));
-    if (stored) stored[1].expiresAt = Date.now() - 1;
+    // A key is held until its ttl has passed, then absent again.
+    clock = setAt + 59_999;
+    expect(await set(alice1(), 60)).toBe(false);
+    clock = setAt + 60_000;
     expect(await set(alice1(), 60)).toBe(true);
   });
 

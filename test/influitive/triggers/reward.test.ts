@@ -70,6 +70,8 @@ describe('reward dropdown paging ("Load more")', () => {
   let rpc: FakeZapierRpc;
   beforeEach(async () => {
     rpc = await new FakeZapierRpc().start();
+    // Kept links expire on the stand-in's clock, fixed here so no wait can outlast one.
+    rpc.now = () => Date.parse('2026-11-23T12:00:00Z');
   });
   afterEach(() => rpc.stop());
 
@@ -111,7 +113,7 @@ describe('reward dropdown paging ("Load more")', () => {
   it("does not take another list's kept link for this one", async () => {
     rpc.cursors.set('no-store-key', {
       value: JSON.stringify({ first: '/reward_redemptions', page: 1, next: `${API}/elsewhere` }),
-      expiresAt: Date.now() + 60_000,
+      expiresAt: rpc.now() + 60_000,
     });
     nock(API)
       .get('/external/rewards')

@@ -3,9 +3,11 @@ import { errors } from 'zapier-platform-core';
 import { receiveLoudCrowdRewardEvents } from '../../../src/loudcrowd/triggers/loudcrowd_reward_event';
 import type { ZObject } from '../../../src/shared/types';
 import { hookBundle, LOUDCROWD_KEY, TOKEN } from '../../helpers/bundle';
-import withMedias from '../fixtures/reward_event_medias.json';
+import { fuzzRuns, fuzzSeed } from '../../helpers/fuzz';
+import { json, loudCrowdEvent, nonBlank } from '../../helpers/loudcrowd-arbitraries';
 
-const NUM_RUNS = 300;
+/** Runs per property in `npm test`; `npm run test:fuzz` runs 10,000. */
+const NUM_RUNS = 150;
 /** The error classes Zapier itself defines (`handleError` is a helper, not a class). */
 const ZAPIER_ERROR_NAMES = new Set(
   [...Object.keys(errors), 'AppError'].filter((name) => name !== 'handleError'),
@@ -47,96 +49,53 @@ const expectOnlyZapierErrors = async (rawBody: string) => {
   }
 };
 
-const nonBlank = fc.string({ minLength: 1 }).filter((text) => text.trim() !== '');
-
-/** A media item as LoudCrowd might send it: known fields in any type, plus anything else. */
-const media = fc.oneof(
-  fc.record(
-    {
-      lcId: fc.oneof(nonBlank, fc.jsonValue()),
-      lcid: fc.oneof(nonBlank, fc.jsonValue()),
-      postedAt: fc.oneof(
-        fc.date({ noInvalidDate: true }).map((date) => date.toISOString().replace('Z', '')),
-        fc.jsonValue(),
-      ),
-      postType: fc.oneof(
-        fc.constantFrom('FEED', 'STORY', 'REEL', 'story', 'CAROUSEL'),
-        fc.jsonValue(),
-      ),
-      platform: fc.oneof(fc.constantFrom('instagram', 'tik_tok'), fc.jsonValue()),
-    },
-    { requiredKeys: [] },
-  ),
-  fc.jsonValue(),
-);
-
-/** An event with the given lcId and every other field mutated (valid when lcId is non-blank). */
-const eventWith = <T>(lcId: fc.Arbitrary<T>) =>
-  fc
-    .record({
-      extra: fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 }),
-      fixture: fc.subarray(Object.keys(withMedias)),
-      medias: fc.oneof(fc.array(media, { maxLength: 4 }), fc.jsonValue()),
-      mediaKey: fc.constantFrom('medias', 'posts'),
-      platform: fc.option(fc.jsonValue(), { nil: undefined }),
-      lcId,
-    })
-    .map(({ extra, fixture, medias, mediaKey, platform, lcId: id }) => ({
-      ...extra,
-      ...Object.fromEntries(
-        fixture.map((key) => [key, withMedias[key as keyof typeof withMedias]]),
-      ),
-      [mediaKey]: medias,
-      ...(platform === undefined ? {} : { platform }),
-      lcId: id,
-    }));
+/** Runs a property with the tier's seed and size (test/helpers/fuzz.ts). */
+const settings = { seed: fuzzSeed(), numRuns: fuzzRuns(NUM_RUNS, 10_000) };
 
 describe('loudcrowd_reward_event properties', () => {
   test('perform throws nothing but a Zapier error for any JSON body', async () => {
     await fc.assert(
       fc.asyncProperty(fc.jsonValue(), (body) => expectOnlyZapierErrors(JSON.stringify(body))),
-      { numRuns: NUM_RUNS },
+      settings,
     );
   });
 
   test('perform throws nothing but a Zapier error for any raw text body', async () => {
-    await fc.assert(fc.asyncProperty(fc.string(), expectOnlyZapierErrors), { numRuns: NUM_RUNS });
+    await fc.assert(fc.asyncProperty(fc.string(), expectOnlyZapierErrors), settings);
   });
 
   test('perform throws nothing but a Zapier error for mutated events', async () => {
     const mutated = fc.oneof(
-      eventWith(fc.oneof(nonBlank, fc.jsonValue())),
-      fc.array(eventWith(fc.oneof(nonBlank, fc.jsonValue())), {
-        maxLength: 4,
-      }),
+      loudCrowdEvent(fc.oneof(nonBlank, json())),
+      fc.array(loudCrowdEvent(fc.oneof(nonBlank, json())), { maxLength: 4 }),
     );
     await fc.assert(
       fc.asyncProperty(mutated, (body) => expectOnlyZapierErrors(JSON.stringify(body))),
-      { numRuns: NUM_RUNS },
+      settings,
     );
   });
 
   test('a valid event yields exactly one item, with id equal to its lcId', async () => {
     await fc.assert(
-      fc.asyncProperty(eventWith(nonBlank), async (event) => {
+      fc.asyncProperty(loudCrowdEvent(nonBlank), async (event) => {
         const items = await perform(JSON.stringify(event));
         expect(items.map((item) => item.id)).toEqual([event.lcId]);
         expect(items[0]?.idempotency_key).toBe(`loudcrowd-reward-${event.lcId}`);
       }),
-      { numRuns: NUM_RUNS },
+      settings,
     );
   });
 
   test('a list of valid events yields one item per event, in order, with id equal to lcId', async () => {
     const events = fc
       .uniqueArray(nonBlank, { minLength: 1, maxLength: 5 })
-      .chain((ids) => fc.tuple(...ids.map((id) => eventWith(fc.constant(id)))));
+      .chain((ids) => fc.tuple(...ids.map((id) => loudCrowdEvent(fc.constant(id)))));
     await fc.assert(
       fc.asyncProperty(events, async (list) => {
         const items = await perform(JSON.stringify(list));
         expect(items.map((item) => item.id)).toEqual(list.map((event) => event.lcId));
       }),
-      { numRuns: NUM_RUNS },
+      settings,
     );
   });
 
@@ -150,7 +109,7 @@ describe('loudcrowd_reward_event properties', () => {
       .uniqueArray(nonBlank, { minLength: 1, maxLength: 4 })
       .chain((ids) =>
         fc.tuple(
-          fc.tuple(...ids.map((id) => eventWith(fc.constant(id)))),
+          fc.tuple(...ids.map((id) => loudCrowdEvent(fc.constant(id)))),
           fc.array(invalid, { maxLength: 4 }),
         ),
       )
@@ -167,7 +126,7 @@ describe('loudcrowd_reward_event properties', () => {
           expected.map((event) => (event as { lcId: string }).lcId),
         );
       }),
-      { numRuns: NUM_RUNS },
+      settings,
     );
   });
 });
