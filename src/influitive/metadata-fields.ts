@@ -140,17 +140,14 @@ export const hubMetadataOutputFields = async (
  * would be copied three times over. A function is one value, and the editor asks it for the same
  * fields (it takes no arguments, so it needs no connection and cannot fail).
  */
-export const staticRedemptionOutputFields = () => redemptionOutputFields;
+const staticFields = [...redemptionOutputFields, ...providerOutputFields];
+export const staticRedemptionOutputFields = () => staticFields;
 
-/** A redemption step's output fields: the static ones, then this hub's Reward Metadata. */
-export const redemptionOutputFieldsWithMetadata = [
-  staticRedemptionOutputFields,
-  hubMetadataOutputFields,
-];
-
-/** A redemption step's output fields: the redemption's, its reward's provider, its metadata. */
+/**
+ * A redemption step's output fields: the redemption's and its reward's provider (one shared
+ * function), then this hub's Reward Metadata.
+ */
 export const redemptionOutputFieldsWithProvider = [
-  ...redemptionOutputFields,
-  ...providerOutputFields,
+  staticRedemptionOutputFields,
   hubMetadataOutputFields,
 ];

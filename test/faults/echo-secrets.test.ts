@@ -7,8 +7,10 @@
 import fc from 'fast-check';
 import nock from 'nock';
 import { API, hookBundle, makeBundle, ORG_ID } from '../helpers/bundle';
+import { testClock } from '../helpers/clock';
 import { rejectionOf } from '../helpers/errors';
 import { fuzzRuns, fuzzSeed } from '../helpers/fuzz';
+import { nockRewardProviders } from '../helpers/pending-pages';
 import { runOperation } from '../helpers/run';
 import { FakeZapierRpc } from '../helpers/zapier-rpc';
 import page1 from '../influitive/fixtures/reward_redemptions_page1.json';
@@ -105,7 +107,13 @@ beforeAll(async () => {
   rpc = await new FakeZapierRpc().start();
 });
 afterAll(() => rpc.stop());
-beforeEach(() => rpc.reset());
+// The fixtures' redemptions were requested 2026-11-18..21; the poll returns the last 48 hours.
+beforeAll(() => testClock.setNow(Date.parse('2026-11-20T06:00:00Z')));
+beforeEach(() => {
+  rpc.reset();
+  // Every redemption output names its reward's provider, read from the hub's reward list.
+  nockRewardProviders();
+});
 afterEach(() => nock.cleanAll());
 
 /** Runs `op` against an Influitive answering with `echo`; returns what it sent and what left it. */

@@ -7,7 +7,7 @@ import {
   staticRedemptionOutputFields,
 } from '../../src/influitive/metadata-fields';
 import { redemptionOutputFields } from '../../src/influitive/redemption';
-import { providerOutputFields } from '../../src/influitive/reward-providers';
+import { providerOutputFields, providerOutputFields } from '../../src/influitive/reward-providers';
 import { API, authData, influitiveHeaders, makeBundle, TOKEN } from '../helpers/bundle';
 import { runOperation } from '../helpers/run';
 import page1 from './fixtures/reward_redemptions_page1.json';
@@ -179,7 +179,10 @@ describe('the static redemption fields', () => {
       expect(operation.outputFields[0]).toBe(staticRedemptionOutputFields);
     }
     expect(staticRedemptionOutputFields.length).toBe(0);
-    expect(staticRedemptionOutputFields()).toBe(redemptionOutputFields);
+    expect(staticRedemptionOutputFields()).toEqual([
+      ...redemptionOutputFields,
+      ...providerOutputFields,
+    ]);
   });
 
   it('are not written out in the definition core copies on every event', () => {

@@ -12,6 +12,10 @@ import { FakeZapierRpc } from '../helpers/zapier-rpc';
 import page1 from './fixtures/reward_redemptions_page1.json';
 
 const POLL = 'triggers.new_reward_redemption.operation.perform';
+
+// The fixtures' redemptions were requested 2026-11-18..21; the poll returns the last 48 hours, so
+// this file's clock starts just after the oldest of them.
+beforeAll(() => testClock.setNow(Date.parse('2026-11-20T06:00:00Z')));
 const HOOK = 'triggers.reward_redemption_requested.operation.perform';
 const onePage = { ...page1, links: { next: null } };
 const rewards = (provider812: string) => [
