@@ -1,3 +1,5 @@
+import { WINDOW_MS } from '../src/influitive/pending/window';
+import { isFulfilledByInfluitive } from '../src/influitive/reward-providers';
 import type { SandboxEnvironment } from './environment';
 import type { GatewayDelivery } from './gateway';
 import { runThroughHandler } from './lambda';
@@ -175,22 +177,34 @@ export const runFulfillmentLoop = async (env: SandboxEnvironment): Promise<LoopS
     return `redemption ${HOODIE_REDEMPTION_ID} refused: "${reason}"`;
   });
 
-  step('6. Reward Requested (Checks Every Few Minutes) lists what is still pending', async () => {
-    const before = env.influitive.requestLog.length;
-    const results = (await runThroughHandler(env.handler, {
-      method: 'triggers.new_reward_redemption.operation.perform',
-      bundle: { authData: env.authData, inputData: {} },
-      rpc: env.rpc,
-    })) as TriggerItem[];
-    const pending = env.influitive.redemptions('pending').map((r) => String(r.id));
-    const listed = results.map((r) => r.id);
-    expect(
-      JSON.stringify(listed) === JSON.stringify(pending),
-      `listed ${listed.join(',')}, pending ${pending.join(',')}`,
-    );
-    const requests = env.influitive.requestLog.length - before;
-    return `${listed.length} pending (${listed.join(', ')}), in ${requests} request${requests === 1 ? '' : 's'}`;
-  });
+  step(
+    '6. Reward Requested (Checks Every Few Minutes) lists what was requested in the last 48 hours and is still pending',
+    async () => {
+      const before = env.influitive.requestLog.length;
+      const results = (await runThroughHandler(env.handler, {
+        method: 'triggers.new_reward_redemption.operation.perform',
+        bundle: { authData: env.authData, inputData: {} },
+        rpc: env.rpc,
+      })) as TriggerItem[];
+      // The poll's window: older redemptions are the backlog a new Zap must never fire, and
+      // rewards Influitive fulfills itself are left out unless the Zap asks for them.
+      const since = Date.now() - WINDOW_MS;
+      const theirs = new Set(
+        env.influitive.rewards.filter((r) => isFulfilledByInfluitive(r.provider)).map((r) => r.id),
+      );
+      const inWindow = env.influitive
+        .redemptions('pending')
+        .filter((r) => Date.parse(r.created_at) >= since && !theirs.has(r.reward_id))
+        .map((r) => String(r.id));
+      const listed = results.map((r) => r.id);
+      expect(
+        JSON.stringify(listed) === JSON.stringify(inWindow),
+        `listed ${listed.join(',')}, pending in the window ${inWindow.join(',')}`,
+      );
+      const requests = env.influitive.requestLog.length - before;
+      return `${listed.length} pending in the window (${listed.join(', ') || 'none'}), in ${requests} request${requests === 1 ? '' : 's'}`;
+    },
+  );
 
   step('7. New LoudCrowd Reward Event fires for the right key', async () => {
     await postLoudCrowd(env, env.authData.loudcrowd_api_key ?? '', LOUDCROWD_EVENT);

@@ -7,7 +7,7 @@ import {
   staticRedemptionOutputFields,
 } from '../../src/influitive/metadata-fields';
 import { redemptionOutputFields } from '../../src/influitive/redemption';
-import { providerOutputFields, providerOutputFields } from '../../src/influitive/reward-providers';
+import { providerOutputFields } from '../../src/influitive/reward-providers';
 import { API, authData, influitiveHeaders, makeBundle, TOKEN } from '../helpers/bundle';
 import { runOperation } from '../helpers/run';
 import page1 from './fixtures/reward_redemptions_page1.json';
