@@ -80,6 +80,8 @@ export class ModelHub {
   /** Runs before each page is answered: churn between page reads. */
   beforeAnswer: ((hub: ModelHub) => void) | undefined;
   requests = 0;
+  /** Bumped by every request and decision: a run that sees it change read a moving list. */
+  version = 0;
 
   constructor(readonly options: HubOptions) {
     this.rng = new Prng(options.seed ?? 1);
@@ -88,6 +90,7 @@ export class ModelHub {
   /** A redemption requested at `at` (default now), listed `listedAfterMs` later. */
   request(at = testClock.now(), options: { listedAfterMs?: number; status?: string } = {}) {
     const id = this.nextId++;
+    this.version += 1;
     const seconds = Math.floor(at / 1000) * 1000;
     const dated = this.options.dated ?? true;
     const status = options.status ?? 'pending';
@@ -123,6 +126,7 @@ export class ModelHub {
     const redemption = this.all.get(id);
     if (redemption === undefined || redemption.decidedAt !== null) return false;
     redemption.decidedAt = testClock.now();
+    this.version += 1;
     const index = this.pending.indexOf(redemption);
     if (index >= 0) this.pending.splice(index, 1);
     return true;
