@@ -25,6 +25,13 @@ export interface RecentRead {
   covered: boolean;
 }
 
+/**
+ * Dated redemptions a read must have seen, all in order, before it takes the list as newest first
+ * and stops: a page or two of a list sorted by something else is in order by chance (2 in 1 as
+ * often as not, 8 in 40,320).
+ */
+export const MIN_DATES_FOR_ORDER = 8;
+
 const dateOf = (redemption: RewardRedemption | undefined): number =>
   Date.parse(redemption?.requested_at ?? '');
 
@@ -54,9 +61,11 @@ export const readRecent = async (
     if (stopAt?.(page)) return true;
     // Newest first, a page that reaches back past `since` ends the span, if every date so far
     // was in order: the rest of the list is older.
+    const sofar = pages.flatMap((p) => p.redemptions);
     reachedBack =
       page.redemptions.some((r) => dateOf(r) < since) &&
-      keepsOrder(datesOf(pages.flatMap((p) => p.redemptions)), 'newest_first');
+      sofar.filter((r) => !Number.isNaN(dateOf(r))).length >= MIN_DATES_FOR_ORDER &&
+      keepsOrder(datesOf(sofar), 'newest_first');
     return reachedBack;
   });
   return { read, from: FIRST_PAGE, covered: read.complete || reachedBack };
