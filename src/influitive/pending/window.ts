@@ -145,6 +145,11 @@ const readWindowOnce = async (
       `Influitive did not answer fast enough to read the newest pending redemptions before this check's deadline (25 s of Zapier's 30 s). The next check tries again; none is lost meanwhile.`,
     );
   }
+  if (dated && sorted) {
+    throw new PollWindowError(
+      `More pending redemptions were requested in the last ${WINDOW_HOURS} hours than one check may read (${MAX_REQUESTS_PER_RUN} requests), so this check cannot return them all. Use the "Reward Requested (Needs Hub Webhook)" trigger, or decide some in the hub.`,
+    );
+  }
   throw new PollWindowError(
     `Influitive lists more pending redemptions than one check may read (${MAX_REQUESTS_PER_RUN} requests), and their request dates are ${dated ? 'not in order' : 'missing'}, so this check cannot tell which are new. Use the "Reward Requested (Needs Hub Webhook)" trigger, or decide the backlog in the hub.`,
   );
