@@ -6,11 +6,17 @@
  * time; after every step it checks the invariants:
  * 1. `absent` / `decided` only for an id that was not pending during the run (truth is the model);
  * 3. each redemption requested while a Zap is on (after its baseline), still pending and in the
- *    48 h window at a successful poll, has fired by then, and nothing fires twice;
+ *    48 h window at a successful poll, has fired by the end of it; when the list changed while
+ *    that poll read it (offset paging skips one then), by the end of the next successful poll;
+ *    no id fires twice, and no poll returns an id twice;
  * 4. nothing pending before the Zap was turned on ever fires;
  * 5. a poll that errors throws a PollWindowError with a message;
  * 8. the stored hints stay bounded;
  * and every run keeps to MAX_REQUESTS_PER_RUN requests and 28 s of clock time.
+ *
+ * A failure prints fast-check's seed and path: `FUZZ=full FC_SEED=<seed>` replays the whole run;
+ * adding `FC_PATH=<path> FC_REPLAY_PATH=<replayPath>` replays the shrunk case alone, and
+ * `SIM_TRACE=1` appends the last runs (requests, clock time, outcome) to the failure.
  */
 process.env.ZAPIER_CACHE_TIMEOUT_MS = '20';
 
@@ -548,7 +554,11 @@ const commands = fc.commands(
     cacheCmd,
     churnCmd,
   ],
-  { maxCommands: 60, size: '+2' },
+  {
+    maxCommands: 60,
+    size: '+2',
+    ...(process.env.FC_REPLAY_PATH ? { replayPath: process.env.FC_REPLAY_PATH } : {}),
+  },
 );
 
 const worldOptions: fc.Arbitrary<WorldOptions> = fc
@@ -890,6 +900,12 @@ describe('issue 16 scenarios: lists a poll cannot read', () => {
     await world.runPoll(zap);
     // Loud (the poll says the dates are not in order) rather than a window of one page.
     expect(zap.zap.errors.at(-1)).toMatch(/not in order/);
+  });
+
+  it('a newest-first window longer than one check may read errors naming the window', async () => {
+    // Found by the simulation: 120 requested in 48 h, two a page, were called "not in order".
+    const world = worldWith({ order: 'newest_first', pageSize: 2, backlogRecent: 120 });
+    expect(await pollError(world)).toMatch(/requested in the last 48 hours/);
   });
 
   it('the cache down with a long oldest-first list errors loudly on every poll', async () => {
