@@ -917,6 +917,30 @@ describe('issue 16 scenarios: lists a poll cannot read', () => {
   });
 });
 
+describe('issue 16 scenarios: bounded state', () => {
+  it.each<HubOrder>(['newest_first', 'oldest_first'])(
+    'keeps the hints bounded over thousands of polls and hooks, listed %s',
+    async (order) => {
+      // Today's layout grew an entry a poll: 6,000 polls left 6,001 entries (236 KB).
+      const world = worldWith({ order, pageSize: 10, backlogOld: 1_200, backlogRecent: 30 });
+      const zap = zapA(world);
+      await world.turnOn(zap);
+      const polls = isFullFuzz ? 6_000 : 400;
+      for (let poll = 0; poll < polls; poll += 1) {
+        testClock.advance(poll % 7 === 0 ? 20 * MINUTE : MINUTE);
+        if (poll % 5 === 0) requestSome(world, 1);
+        if (poll % 5 === 2) world.decideSome(1, 'recent');
+        if (poll % 50 === 25) await world.deliver(world.forgedId(), false);
+        await world.runPoll(zap);
+        world.checkBounded();
+      }
+      const stored = world.cache.peek(HINTS_KEY);
+      expect(stored?.json.length ?? 0).toBeLessThan(8 * 1024);
+    },
+    isFullFuzz ? 10 * 60_000 : 20_000,
+  );
+});
+
 describe('issue 16 scenarios: claims on a faulty cache', () => {
   it('a claim stored but answered "already there" by core\'s retry is still this run\'s', async () => {
     const cache = new FakeZapierCache();
