@@ -355,10 +355,12 @@ class World {
     const verdict = run.value as Verdict;
     const tag = verdict.kind === 'unknown' ? `unknown:${verdict.reason}` : verdict.kind;
     this.stats.verdicts[tag] = (this.stats.verdicts[tag] ?? 0) + 1;
+    // Requested before the delivery and still pending at its end; the hook re-checks until 20 s
+    // after arrival, so one the API lists up to 12 s late counts as listed.
     const pendingThroughout =
       truth !== undefined &&
       truth.createdAt <= run.startedAt &&
-      truth.listedAt <= run.startedAt &&
+      truth.listedAt <= run.startedAt + 12_000 &&
       truth.decidedAt === null;
     if (verdict.kind === 'absent' || verdict.kind === 'decided') {
       ensure(
@@ -765,11 +767,10 @@ describe.each<'newest_first' | 'oldest_first'>(['newest_first', 'oldest_first'])
       ids.push(...requestSome(world, 3));
       await world.runPoll(zap);
       await world.runPoll(zap);
-      expect(firedIds(zap)).toEqual(
-        [...ids].filter((id) => Number(id) > 0 && zap.fired.has(id)).sort(),
-      );
-      // Everything requested after the baseline fired; nothing of the backlog did (checked in runPoll).
-      expect(firedIds(zap).length).toBeGreaterThanOrEqual(3);
+      // Oldest first, the first polls read the list on and say so; what was requested meanwhile
+      // and after fires, once; nothing of the backlog does (runPoll checks every poll).
+      if (order === 'oldest_first') expect(zap.errors).toBeGreaterThan(0);
+      expect(firedIds(zap)).toEqual([...ids].sort());
     });
 
     it('a second Zap turned on while hints are cached, then the hints lost: nothing of the backlog fires', async () => {
