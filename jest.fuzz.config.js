@@ -11,7 +11,8 @@ const base = require('./jest.config.js');
 module.exports = {
   ...base,
   testMatch: undefined,
-  testRegex: '(/faults/(hostile-input|echo-secrets)|/creates/decisions|\\.property|/simulation)\\.test\\.ts$',
+  testRegex:
+    '(/faults/(hostile-input|echo-secrets)|/creates/decisions|\\.property|/simulation)\\.test\\.ts$',
   collectCoverage: false,
   coverageThreshold: undefined,
   // The long runs are bounded by their size, not by a clock; 10 minutes is a hang, not slowness.

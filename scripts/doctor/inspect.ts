@@ -3,8 +3,9 @@
  * asking the normaliser itself: a field is removed from the record and the output compared, so the
  * report cannot drift from `normalizeRedemption` however its list of accepted names changes.
  */
-import { detectListOrder, type ListOrder } from '../../src/influitive/pending/order';
+
 import { findMember } from '../../src/influitive/member';
+import { detectListOrder, type ListOrder } from '../../src/influitive/pending/order';
 import {
   normalizeRedemption,
   RedemptionShapeError,

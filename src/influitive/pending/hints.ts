@@ -74,8 +74,17 @@ const firstDate = (page: Page): number | null => {
 /**
  * What a read teaches (pure). `from` is where it started: the first page, the resume link, or a
  * tail page. A read that reached the end gives the tail; one cut short gives where to continue.
+ * Only a baseline poll (`marksWalk`) dates the start of a walk: the baseline leaves out what was
+ * requested since then, so a walk begun by a hook, or by a Zap that already has its baseline,
+ * must not make redemptions pending before this Zap was turned on fire as new.
  */
-export const learn = (previous: Hints, read: ListRead, from: string, now: number): Hints => {
+export const learn = (
+  previous: Hints,
+  read: ListRead,
+  from: string,
+  now: number,
+  options: { marksWalk?: boolean } = {},
+): Hints => {
   const fromFirst = from === FIRST_PAGE;
   const seen = detectListOrder(read.redemptions.map((r) => r.requested_at));
   // A whole read with mixed dates says the list is not sorted; a short read says nothing new.
@@ -93,7 +102,7 @@ export const learn = (previous: Hints, read: ListRead, from: string, now: number
         ? [...(fromFirst ? [] : previous.tail), ...pages].slice(-MAX_TAIL_PAGES)
         : previous.tail,
       resume: walking ? read.next : previous.resume,
-      walkStartedAt: previous.walkStartedAt ?? (walking ? now : null),
+      walkStartedAt: previous.walkStartedAt ?? (walking && options.marksWalk ? now : null),
       savedAt: now,
     };
   }

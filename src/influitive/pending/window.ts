@@ -43,7 +43,9 @@ export const windowOf = (
   since: number,
   wholeList: boolean,
 ): RewardRedemption[] => {
-  const pending = redemptions.filter(isStillPending);
+  // A list read while it moves can list one redemption on two pages: each is returned once.
+  const ids = new Set<string>();
+  const pending = redemptions.filter((r) => isStillPending(r) && !ids.has(r.id) && ids.add(r.id));
   const undated = pending.every((redemption) => Number.isNaN(dateOf(redemption)));
   if (undated && wholeList) return pending;
   return pending.filter((redemption) => dateOf(redemption) >= since);
@@ -54,11 +56,22 @@ const unreadable = (detail: string) =>
     `Influitive's pending list cannot be read: ${detail}. New redemptions cannot be found until that changes; decide them in the hub meanwhile, and tell support@influitive.com.`,
   );
 
+interface WindowRead {
+  redemptions: RewardRedemption[];
+  walkStartedAt: number | null;
+  /** The pages it came from listed an id twice: they did not join, so they may have skipped one. */
+  listedTwice: boolean;
+}
+
+const listsTwice = (redemptions: readonly RewardRedemption[]): boolean =>
+  new Set(redemptions.map((r) => r.id)).size !== redemptions.length;
+
 /** Reads the window once, in this run. */
 const readWindowOnce = async (
   context: PendingContext,
   since: number,
-): Promise<{ redemptions: RewardRedemption[]; walkStartedAt: number | null }> => {
+  baseline: boolean,
+): Promise<WindowRead> => {
   const { source, budget, hints: store } = context;
   const loaded = await store.load();
   let hints = loaded;
@@ -68,11 +81,15 @@ const readWindowOnce = async (
   let recent: RecentRead | undefined;
   if (!learning) {
     recent = await readRecent(source, budget, hints, since);
-    hints = learn(hints, recent.read, recent.from, clock().now());
+    hints = learn(hints, recent.read, recent.from, clock().now(), { marksWalk: baseline });
     if (recent.covered) {
       await store.save(hints);
       const whole = recent.from === FIRST_PAGE && recent.read.complete;
-      return { redemptions: windowOf(recent.read.redemptions, since, whole), walkStartedAt };
+      return {
+        redemptions: windowOf(recent.read.redemptions, since, whole),
+        walkStartedAt,
+        listedTwice: listsTwice(recent.read.redemptions),
+      };
     }
   }
   // Not covered: the list is longer than one run reads from the front, or its order is not by
@@ -81,24 +98,40 @@ const readWindowOnce = async (
   let read: ListRead | undefined = recent?.read;
   if (read === undefined || from !== FIRST_PAGE || recent?.from !== FIRST_PAGE) {
     read = await readFrom(source, budget, from);
-    hints = learn(hints, read, from, clock().now());
+    hints = learn(hints, read, from, clock().now(), { marksWalk: baseline });
   }
   await store.save(hints);
   if (read.complete && from === FIRST_PAGE) {
-    return { redemptions: windowOf(read.redemptions, since, true), walkStartedAt };
+    return {
+      redemptions: windowOf(read.redemptions, since, true),
+      walkStartedAt,
+      listedTwice: listsTwice(read.redemptions),
+    };
   }
   if (read.complete) {
     // The walk reached the tail of a long list: the window is at the end of what it read.
     const again = await readRecent(source, budget, hints, since);
     if (again.covered) {
-      await store.save(learn(hints, again.read, again.from, clock().now()));
-      return { redemptions: windowOf(again.read.redemptions, since, false), walkStartedAt };
+      await store.save(
+        learn(hints, again.read, again.from, clock().now(), { marksWalk: baseline }),
+      );
+      return {
+        redemptions: windowOf(again.read.redemptions, since, false),
+        walkStartedAt,
+        listedTwice: listsTwice(again.read.redemptions),
+      };
     }
   }
-  const dates = read.redemptions.map((r) => r.requested_at);
+  // The cause is named from every page this run read (the walk on from `resume` may have had no
+  // request left), and only a list seen oldest first is called that.
+  const listed =
+    read === recent?.read
+      ? read.redemptions
+      : [...(recent?.read.redemptions ?? []), ...read.redemptions];
+  const dates = listed.map((r) => r.requested_at);
   const sorted = keepsOrder(dates, 'oldest_first') || keepsOrder(dates, 'newest_first');
-  const dated = read.redemptions.some((r) => !Number.isNaN(dateOf(r)));
-  if (read.complete || (hints.order === 'oldest_first' && sorted && read.stop === 'requests')) {
+  const dated = listed.some((r) => !Number.isNaN(dateOf(r)));
+  if (hints.order === 'oldest_first' && sorted && (read.complete || read.stop === 'requests')) {
     if (!store.available) {
       throw new PollWindowError(
         `Influitive lists its pending redemptions oldest first, more than one check may read (${MAX_REQUESTS_PER_RUN} requests), and Zapier's cache, which keeps the place between checks, is unavailable, so this check cannot reach the newest ones. The next check tries again; meanwhile use the "Reward Requested (Needs Hub Webhook)" trigger or decide the backlog in the hub.`,
@@ -111,6 +144,11 @@ const readWindowOnce = async (
   if (read.stop === 'deadline') {
     throw new PollWindowError(
       `Influitive did not answer fast enough to read the newest pending redemptions before this check's deadline (25 s of Zapier's 30 s). The next check tries again; none is lost meanwhile.`,
+    );
+  }
+  if (dated && sorted) {
+    throw new PollWindowError(
+      `More pending redemptions were requested in the last ${WINDOW_HOURS} hours than one check may read (${MAX_REQUESTS_PER_RUN} requests), so this check cannot return them all. Use the "Reward Requested (Needs Hub Webhook)" trigger, or decide some in the hub.`,
     );
   }
   throw new PollWindowError(
@@ -129,11 +167,20 @@ export const readPollWindow = async (
 ): Promise<RewardRedemption[]> => {
   const since = clock().now() - WINDOW_MS;
   try {
-    const first = await readWindowOnce(context, since);
-    if (!options.baseline) return first.redemptions;
-    const second = await readWindowOnce(context, since);
+    const first = await readWindowOnce(context, since, options.baseline);
+    // A later poll reads again only when its pages did not join (it may have skipped one).
+    if (!options.baseline && !first.listedTwice) return first.redemptions;
+    const second = await readWindowOnce(context, since, options.baseline);
+    if (first.listedTwice && second.listedTwice) {
+      // Each read listed a redemption on two pages, so each may have skipped another, and one
+      // both skipped would fire later as new although it was pending when the Zap was turned on.
+      throw new PollWindowError(
+        `Influitive listed the same pending redemption on two pages in both reads of this check (the list moved while it was read, or it lists redemptions requested at the same moment in a different order each time), so this check cannot be sure it saw every pending redemption. The next check tries again.`,
+      );
+    }
     const ids = new Set(first.redemptions.map((r) => r.id));
     const both = [...first.redemptions, ...second.redemptions.filter((r) => !ids.has(r.id))];
+    if (!options.baseline) return both;
     // Polls that spent themselves reading a long list before this baseline ran while the Zap
     // was on: what was requested since the first of them is left out, so it fires next time.
     const learning = first.walkStartedAt;
