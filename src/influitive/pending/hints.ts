@@ -42,8 +42,6 @@ export interface Hints {
   resume: string | null;
   /** The ids of the last whole read and when it ended. */
   lastRead: { at: number; ids: string[] } | null;
-  /** When the unfinished read of a long list began (cleared once it reaches the end). */
-  walkStartedAt: number | null;
   savedAt: number;
 }
 
@@ -53,7 +51,6 @@ export const emptyHints = (): Hints => ({
   tail: [],
   resume: null,
   lastRead: null,
-  walkStartedAt: null,
   savedAt: 0,
 });
 
@@ -74,17 +71,8 @@ const firstDate = (page: Page): number | null => {
 /**
  * What a read teaches (pure). `from` is where it started: the first page, the resume link, or a
  * tail page. A read that reached the end gives the tail; one cut short gives where to continue.
- * Only a baseline poll (`marksWalk`) dates the start of a walk: the baseline leaves out what was
- * requested since then, so a walk begun by a hook, or by a Zap that already has its baseline,
- * must not make redemptions pending before this Zap was turned on fire as new.
  */
-export const learn = (
-  previous: Hints,
-  read: ListRead,
-  from: string,
-  now: number,
-  options: { marksWalk?: boolean } = {},
-): Hints => {
+export const learn = (previous: Hints, read: ListRead, from: string, now: number): Hints => {
   const fromFirst = from === FIRST_PAGE;
   const seen = detectListOrder(read.redemptions.map((r) => r.requested_at));
   // A whole read with mixed dates says the list is not sorted; a short read says nothing new.
@@ -102,7 +90,6 @@ export const learn = (
         ? [...(fromFirst ? [] : previous.tail), ...pages].slice(-MAX_TAIL_PAGES)
         : previous.tail,
       resume: walking ? read.next : previous.resume,
-      walkStartedAt: previous.walkStartedAt ?? (walking && options.marksWalk ? now : null),
       savedAt: now,
     };
   }
@@ -121,7 +108,6 @@ export const learn = (
     tail: [...before, ...pages].slice(-MAX_TAIL_PAGES),
     resume: null,
     lastRead: fromFirst && ids.length <= MAX_SHARED_IDS ? { at: now, ids } : previous.lastRead,
-    walkStartedAt: null,
     savedAt: now,
   };
 };

@@ -58,7 +58,6 @@ const unreadable = (detail: string) =>
 
 interface WindowRead {
   redemptions: RewardRedemption[];
-  walkStartedAt: number | null;
   /** The pages it came from listed an id twice: they did not join, so they may have skipped one. */
   listedTwice: boolean;
 }
@@ -67,27 +66,21 @@ const listsTwice = (redemptions: readonly RewardRedemption[]): boolean =>
   new Set(redemptions.map((r) => r.id)).size !== redemptions.length;
 
 /** Reads the window once, in this run. */
-const readWindowOnce = async (
-  context: PendingContext,
-  since: number,
-  baseline: boolean,
-): Promise<WindowRead> => {
+const readWindowOnce = async (context: PendingContext, since: number): Promise<WindowRead> => {
   const { source, budget, hints: store } = context;
   const loaded = await store.load();
   let hints = loaded;
-  const { walkStartedAt } = loaded;
   // A long list whose end no run has reached yet is read on from where the last poll stopped.
   const learning = hints.resume !== null;
   let recent: RecentRead | undefined;
   if (!learning) {
     recent = await readRecent(source, budget, hints, since);
-    hints = learn(hints, recent.read, recent.from, clock().now(), { marksWalk: baseline });
+    hints = learn(hints, recent.read, recent.from, clock().now());
     if (recent.covered) {
       await store.save(hints);
       const whole = recent.from === FIRST_PAGE && recent.read.complete;
       return {
         redemptions: windowOf(recent.read.redemptions, since, whole),
-        walkStartedAt,
         listedTwice: listsTwice(recent.read.redemptions),
       };
     }
@@ -98,13 +91,12 @@ const readWindowOnce = async (
   let read: ListRead | undefined = recent?.read;
   if (read === undefined || from !== FIRST_PAGE || recent?.from !== FIRST_PAGE) {
     read = await readFrom(source, budget, from);
-    hints = learn(hints, read, from, clock().now(), { marksWalk: baseline });
+    hints = learn(hints, read, from, clock().now());
   }
   await store.save(hints);
   if (read.complete && from === FIRST_PAGE) {
     return {
       redemptions: windowOf(read.redemptions, since, true),
-      walkStartedAt,
       listedTwice: listsTwice(read.redemptions),
     };
   }
@@ -112,12 +104,9 @@ const readWindowOnce = async (
     // The walk reached the tail of a long list: the window is at the end of what it read.
     const again = await readRecent(source, budget, hints, since);
     if (again.covered) {
-      await store.save(
-        learn(hints, again.read, again.from, clock().now(), { marksWalk: baseline }),
-      );
+      await store.save(learn(hints, again.read, again.from, clock().now()));
       return {
         redemptions: windowOf(again.read.redemptions, since, false),
-        walkStartedAt,
         listedTwice: listsTwice(again.read.redemptions),
       };
     }
@@ -138,7 +127,7 @@ const readWindowOnce = async (
       );
     }
     throw new PollWindowError(
-      `Influitive lists its pending redemptions oldest first and more than one check may read (${MAX_REQUESTS_PER_RUN} requests): this check read ${budget.requests} pages and the next one continues from there. New redemptions are found once the end of the list is reached; none is lost meanwhile.`,
+      `Influitive lists its pending redemptions oldest first and more than one check may read (${MAX_REQUESTS_PER_RUN} requests): this check read ${budget.requests} pages and the next one continues from there. New redemptions are found once the end of the list is reached; on a Zap just turned on, those requested before then are left to the "Reward Request Still Waiting" trigger.`,
     );
   }
   if (read.stop === 'deadline') {
@@ -167,10 +156,10 @@ export const readPollWindow = async (
 ): Promise<RewardRedemption[]> => {
   const since = clock().now() - WINDOW_MS;
   try {
-    const first = await readWindowOnce(context, since, options.baseline);
+    const first = await readWindowOnce(context, since);
     // A later poll reads again only when its pages did not join (it may have skipped one).
     if (!options.baseline && !first.listedTwice) return first.redemptions;
-    const second = await readWindowOnce(context, since, options.baseline);
+    const second = await readWindowOnce(context, since);
     if (first.listedTwice && second.listedTwice) {
       // Each read listed a redemption on two pages, so each may have skipped another, and one
       // both skipped would fire later as new although it was pending when the Zap was turned on.
@@ -180,11 +169,11 @@ export const readPollWindow = async (
     }
     const ids = new Set(first.redemptions.map((r) => r.id));
     const both = [...first.redemptions, ...second.redemptions.filter((r) => !ids.has(r.id))];
-    if (!options.baseline) return both;
-    // Polls that spent themselves reading a long list before this baseline ran while the Zap
-    // was on: what was requested since the first of them is left out, so it fires next time.
-    const learning = first.walkStartedAt;
-    return learning === null ? both : both.filter((r) => !(dateOf(r) > learning));
+    // A redemption requested while a new Zap's first polls were still reading a long list to its
+    // end is in this baseline, so this trigger never fires it (the still-waiting trigger reports
+    // it): the hints are the connection's, and nothing tells this Zap's polls from another's or
+    // from the same Zap turned off and on, so leaving anything out could fire the backlog.
+    return both;
   } catch (error) {
     if (error instanceof UnreadableListError) throw unreadable(error.message);
     throw error;

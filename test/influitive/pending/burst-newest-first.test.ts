@@ -3,6 +3,10 @@
  * orders, on the discrete-event test clock: the sandbox's latency and the app's waits run on it,
  * so request counts and outcomes are the same on any machine.
  */
+/**
+ * (One file per list order: core's handler exits a process that has run 250 events with a large
+ * heap, and three bursts of 50 in each order would pass that in one jest worker.)
+ */
 import {
   type InfluitiveSandbox,
   SANDBOX_ORG_ID,
@@ -103,7 +107,7 @@ const _poll = (populating = false) =>
     rpc.url,
   ) as Promise<Out[]>;
 
-describe.each<Order>(['newest_first', 'oldest_first'])('a burst, listed %s', (order) => {
+describe.each<Order>(['newest_first'])('a burst, listed %s', (order) => {
   it.each([0, 300, 800])(
     'confirms a burst of 50 genuine webhooks with 300 pending in at most 100 requests, at %i ms a request',
     async (latencyMs) => {
