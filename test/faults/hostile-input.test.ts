@@ -490,6 +490,18 @@ const judge = (
     bump(tally.rejections, 'no LoudCrowd API key in the delivery (loud once an hour)');
     return;
   }
+  // A body Influitive's hook cannot read is loud the first time in an hour per connection
+  // (unreadable-body.ts), so a format change is heard of; it never triggers.
+  if (
+    outcome.kind === 'error' &&
+    !('trigger' in expected) &&
+    /"code":"unreadable_body"/.test(outcome.error.message)
+  ) {
+    expectNoSecret(outcome.error.message, 'an unreadable-body error');
+    family.halted += 1;
+    bump(tally.rejections, 'a body that is not a reward redemption (loud once an hour)');
+    return;
+  }
   if (outcome.kind === 'error') {
     bump(tally.errors, outcome.error.name || 'Error');
     throw new Error(
@@ -860,7 +872,8 @@ class Reached {
 
   add(family: string, outcome: Outcome): void {
     this.families.add(family);
-    this.outcomes.add(outcome.kind);
+    // The loud-once-an-hour errors (no key, unreadable body) stand for a halt: judge let them by.
+    this.outcomes.add(outcome.kind === 'error' ? 'halted' : outcome.kind);
   }
 
   expectAll(families: readonly string[]): void {
