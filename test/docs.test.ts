@@ -70,3 +70,34 @@ describe('the names users read', () => {
     ).toBeNull();
   });
 });
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+const anchorOf = (heading: string): string =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
+
+/** Files another change is adding now (issue 19 moves the benchmark method there). */
+const COMING = new Set(['bench/README.md']);
+
+describe('links between the docs', () => {
+  const pages = ['README.md', 'docs/operations.md', 'docs/development.md', ...RECIPES];
+  const cases = pages.flatMap((page) =>
+    [...read(page).matchAll(/\]\(([^)\s]+)\)/g)]
+      .map((match) => match[1] ?? '')
+      .filter((target) => !/^(https?:|mailto:)/.test(target))
+      .map((target) => [page, target] as const),
+  );
+
+  it.each(cases)('%s links to %s, which exists', (page, target) => {
+    const [file = '', anchor] = target.split('#');
+    const path = file === '' ? page : join(page, '..', file).replace(/\\/g, '/');
+    if (COMING.has(path)) return;
+    const text = read(path);
+    if (anchor === undefined) return;
+    const anchors = [...text.matchAll(/^#+ (.+)$/gm)].map((m) => anchorOf(m[1] ?? ''));
+    expect(anchors).toContain(anchor);
+  });
+});
