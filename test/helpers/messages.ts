@@ -4,7 +4,7 @@
  *
  * A message is the text passed to a halt (`haltDelivery`, `halt`), to a `z.errors` constructor, or
  * to an error the triggers turn into a halt (`RedemptionShapeError`, `LoudCrowdEventShapeError`),
- * plus the strings returned by the message builders named below. Only each message's stable
+ * plus the strings returned by message builders (functions named `…Reason` or `…Message`). Only each message's stable
  * *phrases* are required in the guide, so rewording the end of a message or changing what it
  * interpolates does not break the test; changing how it starts does, and the failure says so.
  */
@@ -16,8 +16,11 @@ import * as ts from 'typescript';
 const HALT_CALLS: Record<string, number> = { haltDelivery: 2, halt: 2 };
 /** Constructors whose first argument is a message a user can see. */
 const ERROR_CONSTRUCTOR = /(^|\.)(errors\.\w+|\w+ShapeError)$/;
-/** Functions that build part of a message (the reason in "Could not tell …"). */
-const MESSAGE_BUILDERS = new Set(['unknownReason']);
+/**
+ * Functions that build part of a message (the reason in "Could not tell …"): by name, so a new
+ * builder is covered when it follows the convention (`…Reason`, `…Message`).
+ */
+const isMessageBuilder = (name: string): boolean => /(Reason|Message)$/.test(name);
 
 /** A phrase needs at least this many words, unless it is the message's own opening. */
 const MIN_WORDS = 4;
@@ -124,9 +127,9 @@ const messagesIn = (file: ts.SourceFile, path: string): AppMessage[] => {
       if (message) add(message);
     }
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
-      if (MESSAGE_BUILDERS.has(node.name.text) && node.initializer) returnedBy(node.initializer);
+      if (isMessageBuilder(node.name.text) && node.initializer) returnedBy(node.initializer);
     }
-    if (ts.isFunctionDeclaration(node) && node.name && MESSAGE_BUILDERS.has(node.name.text)) {
+    if (ts.isFunctionDeclaration(node) && node.name && isMessageBuilder(node.name.text)) {
       returnedBy(node);
     }
     ts.forEachChild(node, visit);
