@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appMessages, missingFrom, phrasesOf } from './helpers/messages';
 
@@ -14,6 +15,7 @@ describe('the operations guide', () => {
       expect.arrayContaining([
         'Not pending: Influitive says reward redemption',
         'Repeat: reward redemption',
+        'Could not tell whether reward redemption',
       ]),
     );
   });
@@ -58,5 +60,43 @@ describe('the phrases a message is known by', () => {
     expect(missingFrom('Not pending', [message])).toEqual([
       { where: 'src/x.ts:1', text: 'Repeat: …', missing: ['Repeat: reward redemption'] },
     ]);
+  });
+});
+
+describe('reading messages from source', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'messages-'));
+    mkdirSync(join(root, 'src'));
+    const files: Record<string, string> = {
+      'copy.ts': `
+        export const COPY = {
+          notPending: (id: string) => \`Not pending: reward redemption \${id} was decided.\`,
+        };
+        export const unreadable = (keys: string) => 'A body the app cannot read: its shape is ' + keys;
+        const scrub = (text: string, secrets: string[]) => (secrets.length ? text.replace('x', 'y') : text);
+        export { scrub };`,
+      'trigger.ts': `
+        import { COPY, unreadable as bodyText, scrub } from './copy';
+        export const perform = (z: any, bundle: any, id: string, keys: string) => {
+          if (id === '1') throw haltDelivery(z, bundle, COPY.notPending(id));
+          if (id === '2') throw new z.errors.Error(scrub(bodyText(keys), []), 'unreadable', 400);
+          throw new z.errors.HaltedError(scrub(\`Repeat: reward redemption \${id} came again.\`, []));
+        };`,
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(root, 'src', name), text);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('follows builders in a copy module, imports under another name, and wrappers', () => {
+    const found = appMessages(root).map(({ where, phrases }) => [where, phrases]);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        ['src/copy.ts:3', ['Not pending: reward redemption']],
+        ['src/copy.ts:5', ['A body the app cannot read:']],
+        ['src/trigger.ts:6', ['Repeat: reward redemption']],
+      ]),
+    );
+    expect(found).toHaveLength(3);
   });
 });

@@ -70,67 +70,157 @@ const runsOf = (node: ts.Node): string[] | undefined => {
   return undefined;
 };
 
-/**
- * Every literal a message expression can evaluate to: through a ternary's branches and a wrapping
- * call (`scrubSecrets(\`…\`, secrets)`), never into a template's own interpolations.
- */
-const literalsIn = (node: ts.Node): string[][] => {
-  const runs = runsOf(node);
-  if (runs) return [runs];
-  if (ts.isParenthesizedExpression(node)) return literalsIn(node.expression);
-  if (ts.isConditionalExpression(node)) {
-    return [...literalsIn(node.whenTrue), ...literalsIn(node.whenFalse)];
-  }
-  if (ts.isCallExpression(node)) return node.arguments.slice(0, 1).flatMap(literalsIn);
-  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-    return literalsIn(node.left);
-  }
-  return [];
+type Declarations = Map<string, ts.Node[]>;
+
+const add = (map: Declarations, name: string, node: ts.Node) =>
+  map.set(name, [...(map.get(name) ?? []), node]);
+
+/** What names stand for in one file: every const and function, those at the top, and imports. */
+interface FileNames {
+  all: Declarations;
+  topLevel: Declarations;
+  /** Local name → the name it has where it is exported. */
+  imported: Map<string, string>;
+}
+
+const namesIn = (file: ts.SourceFile): FileNames => {
+  const names: FileNames = { all: new Map(), topLevel: new Map(), imported: new Map() };
+  const visit = (node: ts.Node): void => {
+    const topLevel = node.parent === file || node.parent?.parent?.parent === file;
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
+      add(names.all, node.name.text, node.initializer);
+      if (topLevel) add(names.topLevel, node.name.text, node.initializer);
+    } else if (ts.isFunctionDeclaration(node) && node.name) {
+      add(names.all, node.name.text, node);
+      if (topLevel) add(names.topLevel, node.name.text, node);
+    } else if (ts.isImportSpecifier(node)) {
+      names.imported.set(node.name.text, (node.propertyName ?? node.name).text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return names;
 };
+
+/**
+ * Finds the literals a message expression can evaluate to: through a ternary's branches, `+`, a
+ * const or function it names (declared in its file or imported, such as a `copy.ts` builder or an
+ * object of them), or the text a wrapping call is given (`scrubSecrets(\`…\`, secrets)`); never into
+ * a template's own interpolations, and never a parameter's or a stranger's name.
+ */
+class MessageFinder {
+  private readonly names = new Map<ts.SourceFile, FileNames>();
+  private readonly exported: Declarations = new Map();
+
+  constructor(files: readonly ts.SourceFile[]) {
+    for (const file of files) {
+      const names = namesIn(file);
+      this.names.set(file, names);
+      for (const [name, nodes] of names.topLevel)
+        for (const node of nodes) add(this.exported, name, node);
+    }
+  }
+
+  /** What a name stands for where it is used: its file's declarations, else its import. */
+  private declarationsOf(name: string, from: ts.Node): ts.Node[] {
+    const names = this.names.get(from.getSourceFile());
+    const local = names?.all.get(name);
+    if (local && local.length > 0) return local;
+    const original = names?.imported.get(name);
+    return original === undefined ? [] : (this.exported.get(original) ?? []);
+  }
+
+  /** `COPY.notPending`: the property of an object literal the left-hand name stands for. */
+  private propertyOf(access: ts.PropertyAccessExpression): ts.Node[] {
+    if (!ts.isIdentifier(access.expression)) return [];
+    return this.declarationsOf(access.expression.text, access).flatMap((node): ts.Node[] => {
+      if (!ts.isObjectLiteralExpression(node)) return [];
+      return node.properties.flatMap((property): ts.Node[] => {
+        if (!property.name || !ts.isIdentifier(property.name)) return [];
+        if (property.name.text !== access.name.text) return [];
+        if (ts.isPropertyAssignment(property)) return [property.initializer];
+        return ts.isMethodDeclaration(property) ? [property] : [];
+      });
+    });
+  }
+
+  private targetsOf(expression: ts.Expression): ts.Node[] {
+    if (ts.isIdentifier(expression)) return this.declarationsOf(expression.text, expression);
+    if (ts.isPropertyAccessExpression(expression)) return this.propertyOf(expression);
+    return [];
+  }
+
+  private valuesOf(targets: readonly ts.Node[], seen: Set<ts.Node>): ts.Node[] {
+    return targets.flatMap((node) =>
+      ts.isFunctionLike(node) ? this.returnedBy(node, seen) : this.literalsIn(node, seen),
+    );
+  }
+
+  /** The literals a function returns: an arrow's expression body, or each `return` of a block. */
+  returnedBy(fn: ts.Node, seen: Set<ts.Node>): ts.Node[] {
+    if (ts.isArrowFunction(fn) && !ts.isBlock(fn.body)) return this.literalsIn(fn.body, seen);
+    const found: ts.Node[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isReturnStatement(node) && node.expression) {
+        found.push(...this.literalsIn(node.expression, seen));
+      } else if (!ts.isFunctionLike(node) || node === fn) ts.forEachChild(node, visit);
+    };
+    visit(fn);
+    return found;
+  }
+
+  literalsIn(node: ts.Node, seen: Set<ts.Node> = new Set()): ts.Node[] {
+    if (seen.has(node)) return [];
+    seen.add(node);
+    if (runsOf(node)) return [node];
+    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node)) {
+      return this.literalsIn(node.expression, seen);
+    }
+    if (ts.isConditionalExpression(node)) {
+      return [...this.literalsIn(node.whenTrue, seen), ...this.literalsIn(node.whenFalse, seen)];
+    }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      return [...this.literalsIn(node.left, seen), ...this.literalsIn(node.right, seen)];
+    }
+    if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
+      return this.valuesOf(this.targetsOf(node), seen);
+    }
+    if (ts.isCallExpression(node)) {
+      const targets = this.targetsOf(node.expression);
+      if (targets.length === 0) return [];
+      const returned = this.valuesOf(targets, seen);
+      if (returned.length > 0) return returned;
+      // A wrapper of this app that returns what it is given, changed (scrubSecrets): its text.
+      return node.arguments.slice(0, 1).flatMap((argument) => this.literalsIn(argument, seen));
+    }
+    return [];
+  }
+}
 
 const calleeName = (expression: ts.Expression): string =>
   ts.isIdentifier(expression) || ts.isPropertyAccessExpression(expression)
     ? expression.getText()
     : '';
 
-/** The message expressions one source file passes to halts, errors and builders. */
-const messagesIn = (file: ts.SourceFile, path: string): AppMessage[] => {
-  const found: AppMessage[] = [];
-  const add = (node: ts.Node) => {
-    for (const runs of literalsIn(node)) {
-      const phrases = phrasesOf(runs);
-      if (phrases.length === 0) continue;
-      const { line } = file.getLineAndCharacterOfPosition(node.getStart(file));
-      found.push({ where: `${path}:${line + 1}`, text: runs.join('…'), phrases });
-    }
-  };
-  /** What a builder returns: an arrow's expression body, or each `return` of a block. */
-  const returnedBy = (fn: ts.Node): void => {
-    if (ts.isArrowFunction(fn) && !ts.isBlock(fn.body)) {
-      add(fn.body);
-      return;
-    }
-    const visitReturns = (node: ts.Node): void => {
-      if (ts.isReturnStatement(node) && node.expression) add(node.expression);
-      else if (!ts.isFunctionLike(node) || node === fn) ts.forEachChild(node, visitReturns);
-    };
-    visitReturns(fn);
-  };
+/** The message expressions one source file passes to halts and errors, and its builders. */
+const messageExpressionsIn = (file: ts.SourceFile): ts.Node[] => {
+  const found: ts.Node[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isNewExpression(node) && ERROR_CONSTRUCTOR.test(calleeName(node.expression))) {
       const message = node.arguments?.[0];
-      if (message) add(message);
+      if (message) found.push(message);
     }
     if (ts.isCallExpression(node)) {
       const position = HALT_CALLS[calleeName(node.expression)];
       const message = position === undefined ? undefined : node.arguments[position];
-      if (message) add(message);
+      if (message) found.push(message);
     }
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
-      if (isMessageBuilder(node.name.text) && node.initializer) returnedBy(node.initializer);
-    }
-    if (ts.isFunctionDeclaration(node) && node.name && isMessageBuilder(node.name.text)) {
-      returnedBy(node);
+    const builder =
+      (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text) ||
+      (ts.isFunctionDeclaration(node) && node.name?.text);
+    if (builder && isMessageBuilder(builder)) {
+      const fn = ts.isVariableDeclaration(node) ? node.initializer : node;
+      if (fn && ts.isFunctionLike(fn)) found.push(fn);
     }
     ts.forEachChild(node, visit);
   };
@@ -146,12 +236,30 @@ const sourceFiles = (dir: string): string[] =>
   });
 
 /** Every halt and error message under `srcDir`, with where it is and the phrases it is known by. */
-export const appMessages = (root: string, srcDir = join(root, 'src')): AppMessage[] =>
-  sourceFiles(srcDir).flatMap((path) => {
-    const text = readFileSync(path, 'utf8');
-    const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
-    return messagesIn(file, relative(root, path));
-  });
+export const appMessages = (root: string, srcDir = join(root, 'src')): AppMessage[] => {
+  const files = sourceFiles(srcDir).map((path) =>
+    ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true),
+  );
+  const finder = new MessageFinder(files);
+  const byPlace = new Map<string, AppMessage>();
+  for (const file of files) {
+    for (const expression of messageExpressionsIn(file)) {
+      const literals = ts.isFunctionLike(expression)
+        ? finder.returnedBy(expression, new Set())
+        : finder.literalsIn(expression);
+      for (const literal of literals) {
+        const runs = runsOf(literal) ?? [];
+        const phrases = phrasesOf(runs);
+        if (phrases.length === 0) continue;
+        const source = literal.getSourceFile();
+        const { line } = source.getLineAndCharacterOfPosition(literal.getStart(source));
+        const where = `${relative(root, source.fileName)}:${line + 1}`;
+        byPlace.set(where, { where, text: runs.join('…'), phrases });
+      }
+    }
+  }
+  return [...byPlace.values()];
+};
 
 /** Text as a reader sees it: no Markdown emphasis or code marks, one space between words. */
 export const plainText = (markdown: string): string =>
