@@ -101,13 +101,13 @@ describe('the JSON bodies in the recipes', () => {
     expect(() => JSON.parse(ownValues(substitute(body.text, false)))).not.toThrow();
   });
 
-  it.each(cases)('%s puts an optional field only inside quotes', (_, body) => {
-    for (const name of placeholders(body.text).filter((n) => n in OPTIONAL)) {
-      expect(body.text).not.toMatch(
-        new RegExp(`[:\\[,]\\s*\\{\\{${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\}\\}`),
-      );
-    }
-  });
+  it.each(cases)(
+    '%s quotes every field, or takes it from a Formatter step with a default',
+    (_, body) => {
+      const outsideQuotes = body.text.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+      expect(placeholders(outsideQuotes).filter((name) => !(name in FORMATTED))).toEqual([]);
+    },
+  );
 });
 
 describe('the recipes that order a reward', () => {
