@@ -61,6 +61,16 @@ describe('the names users read', () => {
     },
   );
 
+  // Zapier's replay retries failed action steps, never a trigger (help.zapier.com, "What is replay?").
+  it.each(DOCS)('%s never tells anyone to replay a trigger run', (path) => {
+    const text = read(path).replace(/\s+/g, ' ');
+    expect(
+      text.match(
+        /replay (this|the) (run|trigger) (from the Zap history|later)|replay it a few minutes later/gi,
+      ),
+    ).toBeNull();
+  });
+
   it.each(DOCS)('%s uses no retired trigger label', (path) => {
     const text = read(path).replace(/\s+/g, ' ');
     expect(
