@@ -38,18 +38,18 @@ Reads INFLUITIVE_API_TOKEN and INFLUITIVE_ORG_ID from the environment or .env
 (INFLUITIVE_API_URL still overrides the host).
 
   --webhook FILE   read a captured "Reward Redemption Requested" body instead (no request made)
-  --save           write an anonymised copy of the page (or body) as a test fixture
+  --save           write an anonymised copy of the page (or body) to doctor-output/ (git-ignored)
   --save-to FILE   the same, to FILE
   --env-file FILE  read FILE instead of ./.env
   -h, --help       show this help`;
 
-export const PAGE_FIXTURE = join('test', 'influitive', 'fixtures', 'hub_reward_redemptions.json');
-export const WEBHOOK_FIXTURE = join(
-  'test',
-  'influitive',
-  'fixtures',
-  'hub_reward_redemption_requested.json',
-);
+/**
+ * Where `--save` writes: a git-ignored folder, so a hub's data (anonymised or not) never lands in
+ * git or in the `source.zip` Zapier receives unless someone reviews it and copies it on purpose.
+ */
+export const SAVE_FOLDER = 'doctor-output';
+export const PAGE_FIXTURE = join(SAVE_FOLDER, 'hub_reward_redemptions.json');
+export const WEBHOOK_FIXTURE = join(SAVE_FOLDER, 'hub_reward_redemption_requested.json');
 
 /** Exit codes: everything read (warnings or not), a check failed, the doctor could not start. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -113,7 +113,8 @@ const savedLines = (path: string, cwd: string, what: string): string[] => [
   '',
   `Saved ${what}, anonymised, to ${relative(cwd, path) || path}`,
   'Names, emails, addresses, phone numbers, free text and links are replaced by stable fakes; the',
-  'API token and org ID appear nowhere. Review it, then use it in a test like the other fixtures.',
+  'API token and org ID appear nowhere. The folder is git-ignored, so nothing ships by accident;',
+  'review the file before copying it into test/influitive/fixtures/ for a test.',
 ];
 
 /** The API checks: header, the three steps, warnings, and the fixture when asked. */

@@ -433,15 +433,11 @@ describe('--save', () => {
     const { out } = await doctor(sandbox, ['--save']);
 
     expect(out).toContain(
-      'Saved this page, anonymised, to test/influitive/fixtures/hub_reward_redemptions.json',
+      'Saved this page, anonymised, to doctor-output/hub_reward_redemptions.json',
     );
     expect(
-      JSON.parse(
-        readFileSync(
-          join(dir, 'test', 'influitive', 'fixtures', 'hub_reward_redemptions.json'),
-          'utf8',
-        ),
-      ).contacts,
+      JSON.parse(readFileSync(join(dir, 'doctor-output', 'hub_reward_redemptions.json'), 'utf8'))
+        .contacts,
     ).toHaveLength(3);
   });
 });

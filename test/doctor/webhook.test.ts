@@ -129,9 +129,9 @@ it('saves the delivery as an anonymised fixture with --save', async () => {
 
   const { out } = await doctor(['--webhook', file, '--save']);
 
-  const path = join(dir, 'test', 'influitive', 'fixtures', 'hub_reward_redemption_requested.json');
+  const path = join(dir, 'doctor-output', 'hub_reward_redemption_requested.json');
   expect(out).toContain(
-    'Saved this body, anonymised, to test/influitive/fixtures/hub_reward_redemption_requested.json',
+    'Saved this body, anonymised, to doctor-output/hub_reward_redemption_requested.json',
   );
   const saved = readFileSync(path, 'utf8');
   expect(saved).not.toContain('maya.patel@northwind-analytics.example');
