@@ -5,7 +5,7 @@ import type { DeliveryResult } from './delivery';
 import type { PerEventResult } from './per-event';
 import type { RequestsPerPollResult } from './requests-per-poll';
 import { type Spread, summarize } from './stats';
-import type { VerificationResult } from './verification';
+import { LATENCIES_MS, type VerificationResult } from './verification';
 
 const summarizeMedian = (values: number[]) => summarize(values).median;
 
@@ -198,6 +198,23 @@ export const renderReport = (bench: BenchResults): string => {
       `≤ ${verification.goals.forged.maxRequests}, < ${verification.goals.forged.maxSeconds} s`,
       met(verification.orders.every((o) => o.forged.met)),
     ],
+    ...LATENCIES_MS.filter((ms) => ms > 0).map((ms) => {
+      const at = (o: (typeof verification.orders)[number]) =>
+        o.latencies.find((l) => l.latencyMs === ms);
+      return [
+        `Requests at ${ms} ms a request: burst of ${verification.goals.burst.webhooks} / forged id`,
+        orders((o) => `${at(o)?.burst.requests ?? '?'} / ${at(o)?.forged.requests ?? '?'}`),
+        'newest / oldest first',
+        orders((o) => `${fixed(at(o)?.forged.seconds ?? Number.NaN, 1)} s forged`),
+        '—',
+        `≤ ${verification.goals.burst.maxRequests} / ≤ ${verification.goals.forged.maxRequests}, < ${verification.goals.forged.maxSeconds} s`,
+        met(
+          verification.orders.every(
+            (o) => (at(o)?.burst.met ?? false) && (at(o)?.forged.met ?? false),
+          ),
+        ),
+      ];
+    }),
     [
       `Polls until a new redemption shows, ${verification.goals.poll.pending.toLocaleString('en-US')} pending`,
       orders((o) => String(o.polls.pollsToFind)),
