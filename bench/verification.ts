@@ -193,9 +193,14 @@ const measureOrder = async (
     const newId = String(addOne(pollHub));
     for (let n = 0; n < 10; n += 1) {
       const before = listRequests(pollHub);
-      const { results } = await run(token, POLL, {});
+      // An oldest-first list longer than one poll reads is read on over a few polls, each of
+      // which errors to say so (the Zap shows it); the bench counts them like the others.
+      const results = await run(token, POLL, {}).then(
+        (answer) => answer.results as { id: string }[],
+        () => [],
+      );
       requestsToFind.push(listRequests(pollHub) - before);
-      if ((results as { id: string }[]).some((item) => item.id === newId)) break;
+      if (results.some((item) => item.id === newId)) break;
     }
     const before = listRequests(pollHub);
     await run(token, POLL, {});

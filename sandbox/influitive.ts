@@ -99,6 +99,11 @@ export interface InfluitiveSandboxOptions extends HttpSandboxOptions {
    */
   listOrder?: 'newest_first' | 'oldest_first';
   /**
+   * Answer `GET /reward_redemptions/{id}` with the redemption, whatever its status (default false:
+   * a 404, since the public record does not say Influitive has this endpoint).
+   */
+  singleRecord?: boolean;
+  /**
    * Also seed the safety net's cases (default false, so other suites keep the hub they count on):
    * a Tango Card reward Influitive fulfills itself, and pending redemptions of several ages.
    */
@@ -432,6 +437,7 @@ interface DecisionTarget {
 
 const DECISION_PATH = /^\/reward_redemptions\/([^/]+)\/decision\/(fulfill|refuse)$/;
 const MEMBER_PATH = /^\/members\/([^/]+)$/;
+const RECORD_PATH = /^\/reward_redemptions\/([^/]+)$/;
 
 const routePath = (url: URL): string => url.pathname.replace(/\/+$/, '') || '/';
 
@@ -610,6 +616,11 @@ export const startInfluitiveSandbox = async (
         );
       }
       if (path === '/reward_redemptions') return listPending(request);
+      const recordRef = RECORD_PATH.exec(path)?.[1];
+      if (recordRef !== undefined && options.singleRecord) {
+        const record = hub.findRedemption(decodeURIComponent(recordRef));
+        return record === undefined ? notFound('Reward redemption not found') : json(200, record);
+      }
     }
     const decision = decisionTarget(request);
     if (decision !== undefined) return decide(request, decision);

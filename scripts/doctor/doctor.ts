@@ -1,7 +1,7 @@
 /**
  * `npm run doctor`: checks a real hub against what the app assumes about Influitive's undocumented
  * API (field names, list order, page size, webhook wrapping), before the first Zap goes live.
- * It only reads: at most three GETs, through the app's own code.
+ * It only reads: at most four GETs, through the app's own code.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
@@ -33,7 +33,7 @@ import {
 
 export const USAGE = `Usage: npm run doctor [-- options]
 
-Checks your Influitive hub against what the app assumes, with at most 3 GET requests.
+Checks your Influitive hub against what the app assumes, with at most 4 GET requests.
 Reads INFLUITIVE_API_TOKEN and INFLUITIVE_ORG_ID from the environment or .env
 (INFLUITIVE_API_URL still overrides the host).
 
@@ -75,6 +75,10 @@ const STEPS: { step: HubStep; title: string }[] = [
   {
     step: 'redemptions',
     title: '3. Pending redemptions: GET /reward_redemptions (first page only)',
+  },
+  {
+    step: 'record',
+    title: '4. One redemption by id: GET /reward_redemptions/{id}',
   },
 ];
 
@@ -203,6 +207,26 @@ const stepLines = (
     ];
   }
   if (step === 'redemptions' && page) return formatPage(page);
+  if (step === 'record' && reading.record) {
+    const { id, status, answers } = reading.record;
+    return answers
+      ? [
+          row('ok', `answered ${status} with redemption ${id} itself`),
+          row(
+            'set',
+            'turn on "Influitive Answers Single Redemptions" in each Reward Requested (Needs Hub Webhook) Zap: each webhook is then confirmed with this one request',
+          ),
+        ]
+      : [
+          row(
+            'no',
+            `answered ${status}${status < 300 ? ' without the redemption' : ''} for pending redemption ${id}: leave "Influitive Answers Single Redemptions" off; webhooks are confirmed from the pending list`,
+          ),
+        ];
+  }
+  if (step === 'record' && reading.page !== undefined) {
+    return ['   not run (no pending redemption to ask for)'];
+  }
   return ['   not run (an earlier step failed)'];
 };
 

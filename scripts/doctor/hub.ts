@@ -1,5 +1,5 @@
 /**
- * The doctor's three requests, made by the app's own code (the connection test, the Reward
+ * The doctor's four requests, made by the app's own code (the connection test, the Reward
  * dropdown's trigger, the client) inside zapier-platform-core's handler, so the headers, the base
  * URL and the mapping of every failure to a `z.errors` type are exactly what a Zap gets.
  */
@@ -10,14 +10,15 @@ import App from '../../src';
 import { connectionLabel, testConnection } from '../../src/authentication';
 import { callInfluitive } from '../../src/influitive/client';
 import type { Member } from '../../src/influitive/member';
+import { redemptionsFromPage, unwrapRedemptionDelivery } from '../../src/influitive/redemption';
 import { listRewards, type Reward } from '../../src/influitive/triggers/reward';
 import { scrubSecrets } from '../../src/shared/secrets';
-import type { Bundle, ZObject } from '../../src/shared/types';
+import { type Bundle, idString, isJsonObject, type ZObject } from '../../src/shared/types';
 import { zapierErrorParts } from '../../src/shared/zapier-errors';
 
-export const MAX_REQUESTS = 3;
+export const MAX_REQUESTS = 4;
 
-export type HubStep = 'connection' | 'rewards' | 'redemptions';
+export type HubStep = 'connection' | 'rewards' | 'redemptions' | 'record';
 
 export interface RequestMade {
   method: string;
@@ -40,6 +41,8 @@ export interface HubReading {
   me?: { member: Member; label: string };
   /** The Reward dropdown's choices and the raw body they came from (for its paging link). */
   rewards?: { rewards: Reward[]; body: unknown };
+  /** Whether `GET /reward_redemptions/{id}` answered the first listed redemption itself. */
+  record?: { id: string; status: number; answers: boolean };
   /** The first page of `GET /reward_redemptions`, as parsed by the client. */
   page?: unknown;
   failure?: HubFailure;
@@ -131,7 +134,31 @@ const readSteps = async (z: ZObject, bundle: Bundle, progress: Progress): Promis
   progress.step = 'redemptions';
   const { data } = await callInfluitive(z, bundle, { method: 'GET', path: '/reward_redemptions' });
   reading.page = data;
+  // Does GET /reward_redemptions/{id} answer a redemption the list holds as pending? If it does,
+  // the webhook trigger can confirm each delivery with that one request (its "Influitive Answers
+  // Single Redemptions" input).
+  const [first] = redemptionsFromPage(data).redemptions;
+  const id = isJsonObject(first) ? idString(first.id) : undefined;
+  if (id === undefined || !/^[\w-]+$/.test(id)) return;
+  progress.step = 'record';
+  const answer = await callInfluitive(z, bundle, {
+    method: 'GET',
+    path: `/reward_redemptions/${encodeURIComponent(id)}`,
+    onStatus: (status) => new RecordNotServed(status),
+  }).catch((error: unknown) => {
+    if (error instanceof RecordNotServed) return { status: error.status, data: undefined };
+    throw error;
+  });
+  const record = unwrapRedemptionDelivery(answer.data ?? {}).redemption;
+  reading.record = { id, status: answer.status, answers: idString(record.id) === id };
 };
+
+/** The single-record endpoint answered an error status: a finding, not a failure. */
+class RecordNotServed extends Error {
+  constructor(readonly status: number) {
+    super(`GET /reward_redemptions/{id} answered ${status}`);
+  }
+}
 
 /**
  * Connection test, one page of rewards, one page of pending redemptions: at most three GETs, and

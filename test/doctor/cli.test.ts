@@ -1,6 +1,6 @@
 /**
  * The built `dist/doctor.js` (what `npm run doctor` runs) as a separate process, reading `.env`
- * from its working folder; and the guard that keeps every run to three GETs.
+ * from its working folder; and the guard that keeps every run to four GETs.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -107,18 +107,18 @@ describe('guardedZ', () => {
     expect(requests).toEqual([]);
   });
 
-  it('refuses a fourth request', async () => {
+  it('refuses a fifth request', async () => {
     const { z, request } = fakeZ();
     const requests: RequestMade[] = [];
     const guarded = guardedZ(z, requests, []);
 
-    for (const path of ['/a', '/b?page=2', '/c']) {
+    for (const path of ['/a', '/b?page=2', '/c', '/d']) {
       await guarded.request({ url: `https://api.influitive.com${path}` });
     }
-    await expect(guarded.request('https://api.influitive.com/d')).rejects.toThrow(
-      '(request 4 of at most 3, GET only)',
+    await expect(guarded.request('https://api.influitive.com/e')).rejects.toThrow(
+      '(request 5 of at most 4, GET only)',
     );
-    expect(request).toHaveBeenCalledTimes(3);
-    expect(requests.map((r) => r.path)).toEqual(['/a', '/b?page=2', '/c']);
+    expect(request).toHaveBeenCalledTimes(4);
+    expect(requests.map((r) => r.path)).toEqual(['/a', '/b?page=2', '/c', '/d']);
   });
 });

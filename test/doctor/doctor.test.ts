@@ -1,7 +1,7 @@
 /**
  * `npm run doctor` against the local Influitive sandbox, in-process: what it reports for each list
  * order, with and without Reward Metadata, for a backlog, for every failure the client maps, and
- * that it never makes more than three requests, all GETs.
+ * that it never makes more than four requests, all GETs.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,18 @@ const THREE_GETS = [
   { method: 'GET', path: '/external/rewards' },
   { method: 'GET', path: '/reward_redemptions' },
 ];
+
+/** The three reads, then (when the page held a redemption) the single-record check. */
+const expectReads = (requests: { method: string; path: string }[]) => {
+  expect(requests.slice(0, 3)).toEqual(THREE_GETS);
+  expect(requests.length).toBeLessThanOrEqual(4);
+  for (const extra of requests.slice(3)) {
+    expect(extra).toMatchObject({
+      method: 'GET',
+      path: expect.stringMatching(/^\/reward_redemptions\/[\w-]+$/),
+    });
+  }
+};
 
 let dir: string;
 const started: InfluitiveSandbox[] = [];
@@ -68,13 +80,13 @@ afterEach(async () => {
 });
 
 describe('against a healthy hub', () => {
-  it('says who it is connected as and reads the seed hub in three GETs', async () => {
+  it('says who it is connected as and reads the seed hub in four GETs', async () => {
     const sandbox = await start();
 
     const { code, out, requests } = await doctor(sandbox);
 
     expect(code).toBe(EXIT.ok);
-    expect(requests).toEqual(THREE_GETS);
+    expectReads(requests);
     expect(line(out, 'ok')).toBe(
       'connected as Jordan Reyes <jordan.reyes@brightline.example>, member 90001',
     );
@@ -99,7 +111,24 @@ describe('against a healthy hub', () => {
     );
     expect(line(out, 'statuses')).toBe('pending (from `status`) (3 of 3)');
     expect(flat(out)).toContain(
-      '3 requests (GET /members/me 200, GET /external/rewards 200, GET /reward_redemptions 200); nothing in the hub was changed.',
+      '4 requests (GET /members/me 200, GET /external/rewards 200, GET /reward_redemptions 200, GET /reward_redemptions/48231 404); nothing in the hub was changed.',
+    );
+  });
+
+  it('asks the hub once for a pending redemption by id, and says to turn the single-record input on when it answers', async () => {
+    const sandbox = await start({ singleRecord: true });
+    const { code, out, requests } = await doctor(sandbox);
+    expect(code).toBe(EXIT.ok);
+    expect(requests.at(-1)).toEqual({ method: 'GET', path: '/reward_redemptions/48231' });
+    expect(flat(out)).toContain('answered 200 with redemption 48231 itself');
+    expect(flat(out)).toContain('turn on "Influitive Answers Single Redemptions"');
+  });
+
+  it('says to leave the single-record input off when the hub answers 404', async () => {
+    const sandbox = await start();
+    const { out } = await doctor(sandbox);
+    expect(flat(out)).toContain(
+      'answered 404 for pending redemption 48231: leave "Influitive Answers Single Redemptions" off',
     );
   });
 
@@ -134,7 +163,7 @@ describe('against a healthy hub', () => {
     const { out, requests } = await doctor(sandbox);
 
     expect(line(out, 'list order')).toBe('oldest first (by request date)');
-    expect(requests).toEqual(THREE_GETS);
+    expectReads(requests);
   });
 
   it('reads JSON that Influitive labels text/plain', async () => {
@@ -216,7 +245,7 @@ describe('a backlog larger than one page', () => {
     const { code, out, requests } = await doctor(sandbox);
 
     expect(code).toBe(EXIT.ok);
-    expect(requests).toEqual(THREE_GETS);
+    expectReads(requests);
     expect(line(out, 'per page')).toBe(
       '25 redemptions (in `reward_redemptions`), 25 members side-loaded in `contacts`; a next link: 25 per page, and more are pending',
     );
@@ -299,7 +328,7 @@ describe('failures, with the app error mapping', () => {
     const { code, out, requests } = await doctor(sandbox);
 
     expect(code).toBe(EXIT.failed);
-    expect(requests).toEqual(THREE_GETS);
+    expectReads(requests);
     expect(line(out, 'ok')).toMatch(/^connected as Jordan Reyes/);
     expect(out).toContain('4 rewards (3 published)');
     expect(out).toContain(
@@ -409,7 +438,7 @@ describe('--save', () => {
     const { code, out, requests } = await doctor(sandbox, ['--save-to', path]);
 
     expect(code).toBe(EXIT.ok);
-    expect(requests).toEqual(THREE_GETS);
+    expectReads(requests);
     expect(out).toContain('Saved this page, anonymised, to fixtures/page.json');
     const saved = JSON.parse(readFileSync(path, 'utf8'));
     expect(saved.reward_redemptions.map((r: { id: number }) => r.id)).toEqual([

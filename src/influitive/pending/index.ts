@@ -9,6 +9,7 @@ import { HintStore } from './hints';
 import {
   FIRST_PAGE,
   influitivePages,
+  influitiveRecord,
   type ListRead,
   MAX_REQUESTS_PER_RUN,
   RunBudget,
@@ -23,11 +24,12 @@ export { FIRST_PAGE, isStillPending, MAX_REQUESTS_PER_RUN } from './list';
 export const pendingContext = (
   z: ZObject,
   bundle: Bundle,
-  options: { deadline?: Deadline; maxRequests?: number } = {},
+  options: { deadline?: Deadline; maxRequests?: number; askRecord?: boolean } = {},
 ): PendingContext => {
   const deadline = options.deadline ?? new Deadline();
   return {
     source: influitivePages(z, bundle),
+    ...(options.askRecord ? { record: influitiveRecord(z, bundle) } : {}),
     hints: new HintStore(z, deadline),
     budget: new RunBudget(deadline, options.maxRequests ?? MAX_REQUESTS_PER_RUN),
   };

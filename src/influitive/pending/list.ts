@@ -13,6 +13,7 @@ import {
   RedemptionShapeError,
   type RewardRedemption,
   redemptionsFromPage,
+  unwrapRedemptionDelivery,
 } from '../redemption';
 
 export const FIRST_PAGE = '/reward_redemptions';
@@ -122,6 +123,41 @@ export const influitivePages =
     }
     return { url, redemptions, next: nextLink(data) };
   };
+
+/** One redemption by id, or undefined when the API does not answer it (a 404). */
+export type RecordSource = (id: string, budget: RunBudget) => Promise<RewardRedemption | undefined>;
+
+/** `GET /reward_redemptions/{id}`, which some hubs answer (the doctor checks); a 404 is undefined. */
+export const influitiveRecord =
+  (z: ZObject, bundle: Bundle): RecordSource =>
+  async (id, budget) => {
+    budget.requests += 1;
+    const answer = await clock().busy(
+      callInfluitive(z, bundle, {
+        method: 'GET',
+        path: `/reward_redemptions/${encodeURIComponent(id)}`,
+        timeoutMs: budget.deadline.timeoutFor(requestTimeoutMs()),
+        onStatus: (status) => (status === 404 ? new RecordNotAnswered() : undefined),
+      }).catch((error: unknown) => {
+        if (error instanceof RecordNotAnswered) return undefined;
+        throw error;
+      }),
+    );
+    if (answer === undefined) return undefined;
+    try {
+      const { redemption, contacts } = unwrapRedemptionDelivery(answer.data);
+      return normalizeRedemption(redemption, {
+        contacts,
+        defaultStatus: 'pending',
+        orgId: bundle.authData.org_id,
+      });
+    } catch (error) {
+      if (error instanceof RedemptionShapeError) return undefined;
+      throw error;
+    }
+  };
+
+class RecordNotAnswered extends Error {}
 
 /** The list cannot be read to its end however many requests a run makes. */
 export class UnreadableListError extends Error {

@@ -19,6 +19,7 @@ import {
   MAX_REQUESTS_PER_RUN,
   type Page,
   type PageSource,
+  type RecordSource,
   type RunBudget,
   readFrom,
   readsAgree,
@@ -64,6 +65,8 @@ export type Verdict =
 
 export interface PendingContext {
   source: PageSource;
+  /** `GET /reward_redemptions/{id}`, asked first when the Zap says the hub answers it. */
+  record?: RecordSource;
   hints: HintStore;
   budget: RunBudget;
 }
@@ -223,6 +226,20 @@ export const verifyPending = async (
   delivered: RewardRedemption,
 ): Promise<Verdict> => {
   const { budget } = context;
+  // The hub's own record of this one redemption is exact evidence, in one request: pending
+  // confirms it, a decided status halts it. Not answered (404: not listed yet, or forged), the
+  // pending list decides as usual.
+  if (context.record) {
+    const wanted = new Set(idsOf(delivered));
+    const record = await context.record(delivered.id, budget);
+    if (record && idsOf(record).some((id) => wanted.has(id))) {
+      return {
+        kind: isStillPending(record) ? 'confirmed' : 'decided',
+        redemption: record,
+        checks: 1,
+      };
+    }
+  }
   const run = new Verification(context, delivered);
   const schedule = recheckSchedule().filter(
     (at, index) => index === 0 || at <= budget.deadline.budgetMs - 4 * MIN_REQUEST_MS,

@@ -51,7 +51,9 @@ const receiveDelivery = async (z: ZObject, bundle: Bundle): Promise<RewardRedemp
 
   let redemption = delivered;
   if (!isTurnedOff(bundle.inputData.verify_with_api)) {
-    const verdict = await verifyPending(pendingContext(z, bundle), delivered);
+    const askRecord =
+      bundle.inputData.record_endpoint === true || bundle.inputData.record_endpoint === 'true';
+    const verdict = await verifyPending(pendingContext(z, bundle, { askRecord }), delivered);
     if (verdict.kind === 'decided') {
       throw haltDelivery(
         z,
@@ -138,6 +140,15 @@ export default {
         required: false,
         helpText:
           "Checks Influitive's pending list before the Zap runs, so a forged or replayed webhook cannot order a reward. **Confirmed**: the Zap runs with Influitive's own record. **Not pending** (Influitive says it was decided, or never lists it in about 20 s of re-checks): the run is halted, silently, because anyone can post to this URL. **Could not tell** (the list could not be read to its end within the run's 25 s): the run errors so you are emailed; the redemption is picked up by the \"Reward Request Still Waiting\" trigger while it stays pending. Costs 1–2 requests once the list is known, never more than 40 per run. Turn off only if this connection has no API token.",
+      },
+      {
+        key: 'record_endpoint',
+        label: 'Influitive Answers Single Redemptions',
+        type: 'boolean' as const,
+        default: 'false',
+        required: false,
+        helpText:
+          "Turn on only if `npm run doctor` reports that your hub answers `GET /reward_redemptions/{id}` for a pending redemption: each webhook is then confirmed with that one request, Influitive's own record of it. Off, or when the hub does not answer, the pending list is read as usual.",
       },
       stopRepeatsField,
       includeInfluitiveFulfilledField,

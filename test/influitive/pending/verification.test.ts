@@ -49,6 +49,7 @@ const hubWith = async (
     latencyMs?: number;
     spacingMs?: number;
     beforeAnswer?: (request: SandboxRequest) => Promise<void>;
+    singleRecord?: boolean;
   } = {},
 ): Promise<InfluitiveSandbox> => {
   const latency = options.latencyMs ?? 0;
@@ -57,6 +58,7 @@ const hubWith = async (
     seed: false,
     rateLimit: false,
     listOrder: order,
+    singleRecord: options.singleRecord ?? false,
     now: () => new Date(testClock.now()),
     latency: options.beforeAnswer ?? (latency > 0 ? () => testClock.park(latency) : undefined),
   });
@@ -77,7 +79,6 @@ const requestReward = (hub: InfluitiveSandbox, listedAfterMs = 0): number => {
   }).id;
 };
 
-const _decide = (hub: InfluitiveSandbox, id: number) => hub.decideNow(id);
 
 /** The pending redemptions in the order the hub lists them. */
 const inListOrder = (hub: InfluitiveSandbox) => {
@@ -218,6 +219,55 @@ describe('the hook and its claims', () => {
     expect(messageOf(error)).toMatch(/^Could not tell whether reward redemption 99999999/);
     expect(testClock.now() - started).toBeLessThan(28_000);
     expect(listRequests(hub)).toBeLessThanOrEqual(7);
+  });
+});
+
+describe('a hub that answers GET /reward_redemptions/{id}', () => {
+  const askRecord = (id: number) =>
+    runOperation(
+      HOOK,
+      hookBundle(
+        { reward_redemption: { id } },
+        { authData, zapId: 'zap-record', inputData: { record_endpoint: true } },
+      ),
+      rpc.url,
+    ) as Promise<Out[]>;
+  const recordRequests = (hub: InfluitiveSandbox) =>
+    hub.requestLog.filter((entry) => /^\/reward_redemptions\/\d+$/.test(entry.path)).length;
+
+  it('confirms a webhook with that one request when the Zap says the hub answers it', async () => {
+    const hub = await hubWith('oldest_first', 300, { singleRecord: true });
+    const id = requestReward(hub);
+    await expect(askRecord(id)).resolves.toMatchObject([{ id: String(id), status: 'pending' }]);
+    expect(recordRequests(hub)).toBe(1);
+    expect(listRequests(hub)).toBe(1);
+  });
+
+  it("halts on the record's own decided status, without reading the list", async () => {
+    const hub = await hubWith('newest_first', 30, { singleRecord: true });
+    const id = requestReward(hub);
+    hub.decideNow(id);
+    const error = await rejectionOf(askRecord(id));
+    expect(error.name).toBe('HaltedError');
+    expect(messageOf(error)).toMatch(
+      new RegExp(`^Not pending: Influitive says reward redemption ${id} is already fulfilled`),
+    );
+    expect(listRequests(hub)).toBe(1);
+  });
+
+  it('reads the pending list as usual when the hub answers 404 (endpoint missing, or not listed yet)', async () => {
+    const hub = await hubWith('newest_first', 30);
+    const id = requestReward(hub);
+    await expect(askRecord(id)).resolves.toMatchObject([{ id: String(id) }]);
+    expect(recordRequests(hub)).toBe(1);
+    expect(listRequests(hub)).toBe(2);
+  });
+
+  it('never asks for the record when the Zap leaves the input off', async () => {
+    const hub = await hubWith('newest_first', 30, { singleRecord: true });
+    const id = requestReward(hub);
+    await expect(deliverId(id)).resolves.toMatchObject([{ id: String(id) }]);
+    expect(recordRequests(hub)).toBe(0);
   });
 });
 
