@@ -176,23 +176,6 @@ export const releaseClaim = async (
 };
 
 /**
- * Runs `work` under claims already taken, releasing them when it throws, so a run that failed after
- * claiming never turns the next delivery into a repeat.
- */
-export const releasingOnFailure = async <T>(
-  z: ZObject,
-  claims: readonly Claim[],
-  work: () => Promise<T> | T,
-): Promise<T> => {
-  try {
-    return await work();
-  } catch (error) {
-    await Promise.all(claims.map((claim) => releaseClaim(z, claim)));
-    throw error;
-  }
-};
-
-/**
  * Once per connection per window: `true` for the first call in `windowSeconds` (and whenever the
  * cache cannot say, so a doubt is loud), `false` for the rest. For alarms such as "the first
  * unreadable body in any hour is an error; the rest halt".

@@ -3,105 +3,12 @@
  * orders, on the discrete-event test clock: the sandbox's latency and the app's waits run on it,
  * so request counts and outcomes are the same on any machine.
  */
-import {
-  type InfluitiveSandbox,
-  SANDBOX_ORG_ID,
-  SANDBOX_TOKEN,
-  startInfluitiveSandbox,
-} from '../../../sandbox';
-import type { SandboxRequest } from '../../../sandbox/http';
 import { WINDOW_MS } from '../../../src/influitive/pending/window';
-import { hookBundle, makeBundle } from '../../helpers/bundle';
-import { testClock } from '../../helpers/clock';
+import { type Order, type Out, usePendingHub } from '../../helpers/pending-hub';
 import { PollingZap } from '../../helpers/polling-zap';
-import { runOperation } from '../../helpers/run';
-import { FakeZapierRpc } from '../../helpers/zapier-rpc';
 
-const HOOK = 'triggers.reward_redemption_requested.operation.perform';
-const POLL = 'triggers.new_reward_redemption.operation.perform';
-const authData = { api_token: SANDBOX_TOKEN, org_id: SANDBOX_ORG_ID };
-type Out = { id: string; status: string; idempotency_key: string };
-type Order = 'newest_first' | 'oldest_first';
-
-let rpc: FakeZapierRpc;
-let sandbox: InfluitiveSandbox | undefined;
-
-beforeAll(async () => {
-  rpc = await new FakeZapierRpc().start();
-});
-afterAll(() => rpc.stop());
-afterEach(async () => {
-  rpc.reset();
-  await sandbox?.close();
-  sandbox = undefined;
-  delete process.env.INFLUITIVE_API_URL;
-});
-
-/**
- * A hub with `pending` redemptions listed in `order`, 25 a page, each request taking `latencyMs`
- * on the test clock; the backlog is `spacingMs` apart up to now.
- */
-const hubWith = async (
-  order: Order,
-  pending: number,
-  options: {
-    latencyMs?: number;
-    spacingMs?: number;
-    beforeAnswer?: (request: SandboxRequest) => Promise<void>;
-  } = {},
-): Promise<InfluitiveSandbox> => {
-  const latency = options.latencyMs ?? 0;
-  hubOrder = order;
-  sandbox = await startInfluitiveSandbox({
-    seed: false,
-    rateLimit: false,
-    listOrder: order,
-    now: () => new Date(testClock.now()),
-    latency: options.beforeAnswer ?? (latency > 0 ? () => testClock.park(latency) : undefined),
-  });
-  sandbox.seedPending(pending, { everyMs: options.spacingMs });
-  process.env.INFLUITIVE_API_URL = sandbox.url;
-  return sandbox;
-};
-
-/** An advocate requests a reward a second later: the new redemption's id. */
-const requestReward = (hub: InfluitiveSandbox, listedAfterMs = 0): number => {
-  testClock.advance(1_000);
-  const [member] = hub.members;
-  const [reward] = hub.rewards;
-  return hub.addRedemption({
-    rewardId: reward?.id ?? 0,
-    contactId: member?.id ?? 0,
-    listedAfterMs,
-  }).id;
-};
-
-const decide = (hub: InfluitiveSandbox, id: number) => hub.decideNow(id);
-
-/** The pending redemptions in the order the hub lists them. */
-const _inListOrder = (hub: InfluitiveSandbox) => {
-  const newest = hub.redemptions('pending');
-  return hubOrder === 'newest_first' ? newest : newest.slice().reverse();
-};
-let hubOrder: Order = 'newest_first';
-
-const listRequests = (hub: InfluitiveSandbox): number =>
-  hub.requestLog.filter((entry) => entry.path.startsWith('/reward_redemptions')).length;
-
-const deliver = (body: unknown, zapId = 'zap-1') =>
-  runOperation(HOOK, hookBundle(body, { authData, zapId }), rpc.url) as Promise<Out[]>;
-const _deliverId = (id: number | string, zapId = 'zap-1') =>
-  deliver({ reward_redemption: { id } }, zapId);
-
-const poll = (populating = false) =>
-  runOperation(
-    POLL,
-    makeBundle({
-      authData,
-      meta: { ...makeBundle().meta, isPopulatingDedupe: populating },
-    }),
-    rpc.url,
-  ) as Promise<Out[]>;
+const { rpc, hubWith, requestReward, listRequests, poll } = usePendingHub();
+const decide = (hub: { decideNow: (id: number) => void }, id: number) => hub.decideNow(id);
 
 describe.each<Order>(['newest_first', 'oldest_first'])('the poll, listed %s', (order) => {
   const zapOn = () => new PollingZap<Out>((populating) => poll(populating));
@@ -146,7 +53,7 @@ describe.each<Order>(['newest_first', 'oldest_first'])('the poll, listed %s', (o
     // The admin decides the 40 newest of the backlog, then the cache is lost.
     for (const record of hub.redemptions('pending').slice(0, 40)) decide(hub, record.id);
     expect(await zap.run()).toEqual([]);
-    rpc.reset();
+    rpc().reset();
     expect(await zap.run()).toEqual([]);
     const second = zapOn();
     await second.run();

@@ -166,10 +166,16 @@ describe('readFrom', () => {
 
   it('refuses endless empty pages, and stops at the request cap', async () => {
     let n = 0;
-    const empty = async (url: string) => page(url, [], `p${(n += 1)}`);
+    const empty = async (url: string) => {
+      n += 1;
+      return page(url, [], `p${n}`);
+    };
     await expect(readFrom(empty, budget(), FIRST_PAGE)).rejects.toThrow(/5 empty pages in a row/);
     let m = 0;
-    const full = async (url: string) => page(url, [redemption(m)], `p${(m += 1)}`);
+    const full = async (url: string) => {
+      m += 1;
+      return page(url, [redemption(m)], `p${m}`);
+    };
     const capped = await readFrom(full, new RunBudget(new Deadline(25_000), 3), FIRST_PAGE);
     expect(capped).toMatchObject({ complete: false, stop: 'requests', next: 'p3' });
     expect(capped.pages).toHaveLength(3);

@@ -3,107 +3,16 @@
  * orders, on the discrete-event test clock: the sandbox's latency and the app's waits run on it,
  * so request counts and outcomes are the same on any machine.
  */
-import {
-  type InfluitiveSandbox,
-  SANDBOX_ORG_ID,
-  SANDBOX_TOKEN,
-  startInfluitiveSandbox,
-} from '../../../sandbox';
-import type { SandboxRequest } from '../../../sandbox/http';
+
+import type { InfluitiveSandbox } from '../../../sandbox';
 import { MAX_REQUESTS_PER_RUN } from '../../../src/influitive/pending';
 import { DEFAULT_RECHECK_AT_MS, recheckSchedule } from '../../../src/influitive/pending/verify';
-import { hookBundle, makeBundle } from '../../helpers/bundle';
 import { testClock } from '../../helpers/clock';
 import { messageOf, rejectionOf } from '../../helpers/errors';
-import { runOperation } from '../../helpers/run';
-import { FakeZapierRpc } from '../../helpers/zapier-rpc';
+import { type Order, usePendingHub } from '../../helpers/pending-hub';
 
-const HOOK = 'triggers.reward_redemption_requested.operation.perform';
-const POLL = 'triggers.new_reward_redemption.operation.perform';
-const authData = { api_token: SANDBOX_TOKEN, org_id: SANDBOX_ORG_ID };
-type Out = { id: string; status: string; idempotency_key: string };
-type Order = 'newest_first' | 'oldest_first';
-
-let rpc: FakeZapierRpc;
-let sandbox: InfluitiveSandbox | undefined;
-
-beforeAll(async () => {
-  rpc = await new FakeZapierRpc().start();
-});
-afterAll(() => rpc.stop());
-afterEach(async () => {
-  rpc.reset();
-  await sandbox?.close();
-  sandbox = undefined;
-  delete process.env.INFLUITIVE_API_URL;
-});
-
-/**
- * A hub with `pending` redemptions listed in `order`, 25 a page, each request taking `latencyMs`
- * on the test clock; the backlog is `spacingMs` apart up to now.
- */
-const hubWith = async (
-  order: Order,
-  pending: number,
-  options: {
-    latencyMs?: number;
-    spacingMs?: number;
-    beforeAnswer?: (request: SandboxRequest) => Promise<void>;
-    singleRecord?: boolean;
-  } = {},
-): Promise<InfluitiveSandbox> => {
-  const latency = options.latencyMs ?? 0;
-  hubOrder = order;
-  sandbox = await startInfluitiveSandbox({
-    seed: false,
-    rateLimit: false,
-    listOrder: order,
-    singleRecord: options.singleRecord ?? false,
-    now: () => new Date(testClock.now()),
-    latency: options.beforeAnswer ?? (latency > 0 ? () => testClock.park(latency) : undefined),
-  });
-  sandbox.seedPending(pending, { everyMs: options.spacingMs });
-  process.env.INFLUITIVE_API_URL = sandbox.url;
-  return sandbox;
-};
-
-/** An advocate requests a reward a second later: the new redemption's id. */
-const requestReward = (hub: InfluitiveSandbox, listedAfterMs = 0): number => {
-  testClock.advance(1_000);
-  const [member] = hub.members;
-  const [reward] = hub.rewards;
-  return hub.addRedemption({
-    rewardId: reward?.id ?? 0,
-    contactId: member?.id ?? 0,
-    listedAfterMs,
-  }).id;
-};
-
-
-/** The pending redemptions in the order the hub lists them. */
-const inListOrder = (hub: InfluitiveSandbox) => {
-  const newest = hub.redemptions('pending');
-  return hubOrder === 'newest_first' ? newest : newest.slice().reverse();
-};
-let hubOrder: Order = 'newest_first';
-
-const listRequests = (hub: InfluitiveSandbox): number =>
-  hub.requestLog.filter((entry) => entry.path.startsWith('/reward_redemptions')).length;
-
-const deliver = (body: unknown, zapId = 'zap-1') =>
-  runOperation(HOOK, hookBundle(body, { authData, zapId }), rpc.url) as Promise<Out[]>;
-const deliverId = (id: number | string, zapId = 'zap-1') =>
-  deliver({ reward_redemption: { id } }, zapId);
-
-const _poll = (populating = false) =>
-  runOperation(
-    POLL,
-    makeBundle({
-      authData,
-      meta: { ...makeBundle().meta, isPopulatingDedupe: populating },
-    }),
-    rpc.url,
-  ) as Promise<Out[]>;
+const { rpc, hubWith, requestReward, inListOrder, listRequests, deliver, deliverId } =
+  usePendingHub();
 
 describe.each<Order>(['newest_first', 'oldest_first'])('the hook, listed %s', (order) => {
   it('confirms a new redemption with 300 pending, and the next ones at a request or two each', async () => {
@@ -193,9 +102,9 @@ describe('the hook and its claims', () => {
   it('runs the first and only delivery when the claim was stored but its answer lost', async () => {
     const hub = await hubWith('newest_first', 10);
     const id = requestReward(hub);
-    rpc.mode = 'lose-answers';
+    rpc().mode = 'lose-answers';
     await expect(deliverId(id)).resolves.toMatchObject([{ id: String(id) }]);
-    rpc.mode = 'up';
+    rpc().mode = 'up';
     const repeat = await rejectionOf(deliverId(id));
     expect(messageOf(repeat)).toMatch(/^Repeat: reward redemption/);
   });
@@ -224,14 +133,7 @@ describe('the hook and its claims', () => {
 
 describe('a hub that answers GET /reward_redemptions/{id}', () => {
   const askRecord = (id: number) =>
-    runOperation(
-      HOOK,
-      hookBundle(
-        { reward_redemption: { id } },
-        { authData, zapId: 'zap-record', inputData: { record_endpoint: true } },
-      ),
-      rpc.url,
-    ) as Promise<Out[]>;
+    deliver({ reward_redemption: { id } }, 'zap-record', { record_endpoint: true });
   const recordRequests = (hub: InfluitiveSandbox) =>
     hub.requestLog.filter((entry) => /^\/reward_redemptions\/\d+$/.test(entry.path)).length;
 
