@@ -77,6 +77,7 @@ describe('npm run doctor', () => {
       'GET /members/me',
       'GET /external/rewards',
       'GET /reward_redemptions',
+      'GET /reward_redemptions/48231',
     ]);
   });
 
