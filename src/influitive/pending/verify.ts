@@ -6,7 +6,8 @@
  *   (the list did not move between them) and neither holds it, the last at the last re-check;
  * - unknown: anything less (a list too long for one run, too slow, moving, or unreadable): the
  *   hook errors and says what will pick the redemption up.
- * Other runs' reads (shared as hints) only spare early re-checks; they never decide a halt alone.
+ * Other runs' reads (shared as hints) only spare early re-checks; a halt rests on this run's own
+ * two reads.
  */
 import { clock, MIN_REQUEST_MS } from '../../shared/deadline';
 import type { RewardRedemption } from '../redemption';
@@ -80,10 +81,9 @@ type Look =
 class Verification {
   private readonly wanted: Set<string>;
   private readonly arrivedAt = clock().now();
-  /** The ids of this run's whole reads, and of other runs' made since arrival, in time order. */
+  /** The ids of this run's own whole reads, in time order: the only evidence a halt rests on. */
   readonly reads: string[][] = [];
   private waited = false;
-  private readonly sharedAt = new Set<number>();
 
   constructor(
     private readonly context: PendingContext,
@@ -116,13 +116,12 @@ class Verification {
     const now = clock().now();
     // Another run's whole read since this delivery arrived stands in for an early re-check.
     const shared = hints.lastRead;
-    if (shared && shared.at >= this.arrivedAt && !shared.ids.some((id) => this.wanted.has(id))) {
-      if (!this.sharedAt.has(shared.at)) {
-        this.sharedAt.add(shared.at);
-        this.reads.push(shared.ids);
-      }
-      if (!final && now - shared.at <= SHARE_MS) return { kind: 'shared' };
-    }
+    const sharedAbsent =
+      shared !== null &&
+      shared.at >= this.arrivedAt &&
+      now - shared.at <= SHARE_MS &&
+      !shared.ids.some((id) => this.wanted.has(id));
+    if (!final && sharedAbsent) return { kind: 'shared' };
     // Where new redemptions appear, read by every run without waiting: the front of a
     // newest-first list back to a little before this delivery arrived, the last two known pages
     // of an oldest-first one.
