@@ -1,7 +1,7 @@
 /** A day's figures of the pending list, as a pure function over plain data. */
 import { isStillPending } from './pending/list';
 import type { RewardRedemption } from './redemption';
-import { requestedMs } from './still-waiting';
+import { requestedMs } from './redemption';
 
 export interface RewardCount {
   reward_id: string | null;

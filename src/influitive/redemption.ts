@@ -285,13 +285,18 @@ export const isForReward = (
   return candidates.includes(rewardId.trim());
 };
 
+/** When the redemption was requested (ms since the epoch), or NaN when it carries no readable date. */
+export const requestedMs = (
+  redemption: Pick<RewardRedemption, 'requested_at'> | undefined,
+): number => Date.parse(redemption?.requested_at ?? '');
+
 /** Newest first by `requested_at`, keeping the source order where dates are unknown or equal. */
 export const newestFirst = (redemptions: readonly RewardRedemption[]): RewardRedemption[] =>
   redemptions
     .map((redemption, index) => ({
       redemption,
       index,
-      at: Date.parse(redemption.requested_at ?? ''),
+      at: requestedMs(redemption),
     }))
     .sort((a, b) => {
       const byDate =

@@ -3,7 +3,7 @@
  * "Reward Request Still Waiting" trigger reads the list, this decides what fires.
  */
 import { isStillPending } from './pending/list';
-import { isForReward, type RewardRedemption } from './redemption';
+import { isForReward, type RewardRedemption, requestedMs } from './redemption';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -27,10 +27,6 @@ export type StillWaitingAlert<T extends RewardRedemption = RewardRedemption> = T
   /** 0 for the first alert, then 1, 2, … */
   reminder_number: number;
 };
-
-/** Milliseconds since the epoch of a redemption's request date, or NaN when it has none. */
-export const requestedMs = (redemption: Pick<RewardRedemption, 'requested_at'>): number =>
-  Date.parse(redemption.requested_at ?? '');
 
 /**
  * One alert per redemption still pending (and of the chosen reward) for at least `minAgeHours` at

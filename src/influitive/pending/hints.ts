@@ -15,6 +15,7 @@ import {
 } from '../../shared/cache';
 import type { Deadline } from '../../shared/deadline';
 import { isJsonObject, type ZObject } from '../../shared/types';
+import { requestedMs } from '../redemption';
 import { FIRST_PAGE, idsOf, type ListRead, type Page } from './list';
 import { detectListOrder, type ListOrder } from './order';
 
@@ -62,7 +63,7 @@ const withDefaults = (stored: Hints): Hints => ({ ...emptyHints(), ...stored });
 
 const firstDate = (page: Page): number | null => {
   for (const redemption of page.redemptions) {
-    const at = Date.parse(redemption.requested_at ?? '');
+    const at = requestedMs(redemption);
     if (!Number.isNaN(at)) return at;
   }
   return null;

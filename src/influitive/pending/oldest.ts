@@ -6,7 +6,7 @@
  */
 import { clock } from '../../shared/deadline';
 import type { Bundle, ZObject } from '../../shared/types';
-import type { RewardRedemption } from '../redemption';
+import { type RewardRedemption, requestedMs } from '../redemption';
 import { learn, type TailPage } from './hints';
 import { pendingContext } from './index';
 import {
@@ -32,13 +32,11 @@ export interface OldestPending {
   continueAt: string | null;
 }
 
-const dateOf = (redemption: RewardRedemption | undefined): number =>
-  Date.parse(redemption?.requested_at ?? '');
 const datesOf = (redemptions: readonly RewardRedemption[]) =>
   redemptions.map((r) => r.requested_at);
 /** Requested at or after the cutoff: everything listed beyond it (newer) is younger still. */
 const isYoungerThan = (redemption: RewardRedemption | undefined, cutoff: number): boolean =>
-  dateOf(redemption) >= cutoff;
+  requestedMs(redemption) >= cutoff;
 
 /** The last known page of a newest-first list whose first redemption is younger than the cutoff. */
 const tailStartBefore = (tail: readonly TailPage[], cutoff: number): string | undefined => {

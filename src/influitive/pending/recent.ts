@@ -5,7 +5,7 @@
  * do when they run from the list's first page to its end, or when their dates are in order and
  * reach back past `since`. A hint only chooses where to start; the covering is read.
  */
-import type { RewardRedemption } from '../redemption';
+import { type RewardRedemption, requestedMs } from '../redemption';
 import { type Hints, tailStartFor } from './hints';
 import {
   FIRST_PAGE,
@@ -32,9 +32,6 @@ export interface RecentRead {
  */
 export const MIN_DATES_FOR_ORDER = 8;
 
-const dateOf = (redemption: RewardRedemption | undefined): number =>
-  Date.parse(redemption?.requested_at ?? '');
-
 const datesOf = (redemptions: readonly RewardRedemption[]) =>
   redemptions.map((r) => r.requested_at);
 
@@ -52,7 +49,7 @@ export const readRecent = async (
   const tailStart = hints.order === 'oldest_first' ? tailStartFor(hints, since) : undefined;
   if (tailStart !== undefined && tailStart !== FIRST_PAGE) {
     const read = await readFrom(source, budget, tailStart, (page) => stopAt?.(page) ?? false);
-    const reachesBack = dateOf(read.redemptions[0]) < since;
+    const reachesBack = requestedMs(read.redemptions[0]) < since;
     const inOrder = keepsOrder(datesOf(read.redemptions), 'oldest_first');
     return { read, from: tailStart, covered: read.complete && reachesBack && inOrder };
   }
@@ -63,8 +60,8 @@ export const readRecent = async (
     // was in order: the rest of the list is older.
     const sofar = pages.flatMap((p) => p.redemptions);
     reachedBack =
-      page.redemptions.some((r) => dateOf(r) < since) &&
-      sofar.filter((r) => !Number.isNaN(dateOf(r))).length >= MIN_DATES_FOR_ORDER &&
+      page.redemptions.some((r) => requestedMs(r) < since) &&
+      sofar.filter((r) => !Number.isNaN(requestedMs(r))).length >= MIN_DATES_FOR_ORDER &&
       keepsOrder(datesOf(sofar), 'newest_first');
     return reachedBack;
   });

@@ -10,7 +10,7 @@
  * A poll that cannot read its window errors with the cause; it never returns a partial window.
  */
 import { clock } from '../../shared/deadline';
-import type { RewardRedemption } from '../redemption';
+import { type RewardRedemption, requestedMs } from '../redemption';
 import { learn } from './hints';
 import {
   FIRST_PAGE,
@@ -32,8 +32,6 @@ export class PollWindowError extends Error {
   override name = 'PollWindowError';
 }
 
-const dateOf = (redemption: RewardRedemption): number => Date.parse(redemption.requested_at ?? '');
-
 /**
  * The window within pages that cover it (pure): pending, requested since `since`. A hub that dates
  * no redemption at all has no window by date: then the whole list, read whole, is the window.
@@ -46,9 +44,9 @@ export const windowOf = (
   // A list read while it moves can list one redemption on two pages: each is returned once.
   const ids = new Set<string>();
   const pending = redemptions.filter((r) => isStillPending(r) && !ids.has(r.id) && ids.add(r.id));
-  const undated = pending.every((redemption) => Number.isNaN(dateOf(redemption)));
+  const undated = pending.every((redemption) => Number.isNaN(requestedMs(redemption)));
   if (undated && wholeList) return pending;
-  return pending.filter((redemption) => dateOf(redemption) >= since);
+  return pending.filter((redemption) => requestedMs(redemption) >= since);
 };
 
 const unreadable = (detail: string) =>
@@ -119,7 +117,7 @@ const readWindowOnce = async (context: PendingContext, since: number): Promise<W
       : [...(recent?.read.redemptions ?? []), ...read.redemptions];
   const dates = listed.map((r) => r.requested_at);
   const sorted = keepsOrder(dates, 'oldest_first') || keepsOrder(dates, 'newest_first');
-  const dated = listed.some((r) => !Number.isNaN(dateOf(r)));
+  const dated = listed.some((r) => !Number.isNaN(requestedMs(r)));
   if (hints.order === 'oldest_first' && sorted && (read.complete || read.stop === 'requests')) {
     if (!store.available) {
       throw new PollWindowError(
