@@ -21,3 +21,10 @@ delete process.env.INFLUITIVE_TIMEOUT_MS;
 // sandbox tests has its own real clock; the sandbox environment shortens its re-checks.
 delete process.env.INFLUITIVE_VERIFY_RETRY_DELAYS_MS;
 useClock(testClock);
+// The z.cache helper gives up on a call after a real-time bound, since it guards against Zapier's
+// RPC hanging. On a loaded machine a stand-in's answer can take seconds, and a call cut short there
+// changes what the app does (no hints, no read lock), so tests keep the bound far away; a test of a
+// hanging cache shortens it itself.
+beforeEach(() => {
+  process.env.ZAPIER_CACHE_TIMEOUT_MS = '60000';
+});
