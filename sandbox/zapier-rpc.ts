@@ -33,6 +33,18 @@ export class FakeZapierRpc {
   mode: 'up' | 'throttled' | 'down' | 'lose-answers' | 'hang' = 'up';
   calls: { method: string; params: unknown[]; identity: RpcIdentity; storeKey?: string }[] = [];
   readonly logLines: string[] = [];
+  private readonly logWaiters: (() => void)[] = [];
+
+  /**
+   * Resolves once more than `count` log lines have arrived. Core streams a run's logs over HTTP and
+   * may finish after the run's answer, so a test waits for the lines, never for a time.
+   */
+  async linesAfter(count: number): Promise<string[]> {
+    while (this.logLines.length <= count) {
+      await new Promise<void>((wake) => this.logWaiters.push(wake));
+    }
+    return this.logLines.slice(count);
+  }
   /** The stand-in's clock for expiry (real by default); a test moves its own instead of waiting. */
   now: () => number = () => Date.now();
   private readonly identities = new Map<string, RpcIdentity>();
@@ -65,6 +77,7 @@ export class FakeZapierRpc {
       req.on('end', () => {
         if (req.url !== '/rpc') {
           this.logLines.push(...raw.split('\n').filter(Boolean));
+          for (const wake of this.logWaiters.splice(0)) wake();
           res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
           return;
         }
