@@ -135,7 +135,7 @@ const callName = (method: string, url: URL, base: URL): string =>
 /** The words of an error body: the API's own JSON error when it is one, else an excerpt. */
 const apiWordsOf = (
   text: string,
-  secrets: string[],
+  secrets: readonly string[],
 ): Pick<ErrorDetail, 'apiWords' | 'apiError'> => {
   if (text.trim() === '') return { apiWords: undefined, apiError: false };
   const parsed = parseJson(text);

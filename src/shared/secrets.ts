@@ -40,27 +40,77 @@ const formsOf = (value: string): string[] => {
   ];
 };
 
-/** The secret values of this connection in all their forms, longest first so a secret containing another is scrubbed whole. */
-export const secretsOf = (bundle: Pick<Bundle, 'authData'>): string[] => {
-  const values = SECRET_AUTH_FIELDS.map((field) => bundle.authData?.[field]).filter(
+/** The connection's secret values as stored. */
+const secretValues = (bundle: Pick<Bundle, 'authData'>): string[] =>
+  SECRET_AUTH_FIELDS.map((field) => bundle.authData?.[field]).filter(
     (value): value is string => typeof value === 'string',
   );
-  const forms = new Set(values.flatMap(formsOf));
-  return [...forms]
-    .filter((form) => form.length >= MIN_SCRUB_LENGTH)
-    .sort((a, b) => b.length - a.length);
+const authValuesKey = (bundle: Pick<Bundle, 'authData'>): string =>
+  JSON.stringify(secretValues(bundle));
+
+/** A connection's forms, remembered for the run's own authData object (and only for it). */
+const formsByAuthData = new WeakMap<object, { values: string; forms: readonly string[] }>();
+
+/**
+ * The secret values of this connection in all their forms, longest first so a secret containing
+ * another is scrubbed whole. Worked out once per run: the answer is remembered against the run's own
+ * authData object, never across runs, so no connection's secret outlives its invocation here.
+ */
+export const secretsOf = (bundle: Pick<Bundle, 'authData'>): readonly string[] => {
+  const authData: unknown = bundle.authData;
+  const values = secretValues(bundle);
+  const key = JSON.stringify(values);
+  const known =
+    typeof authData === 'object' && authData ? formsByAuthData.get(authData) : undefined;
+  if (known?.values === key) return known.forms;
+  const forms = Object.freeze(
+    [...new Set(values.flatMap(formsOf))]
+      .filter((form) => form.length >= MIN_SCRUB_LENGTH)
+      .sort((a, b) => b.length - a.length),
+  );
+  if (typeof authData === 'object' && authData)
+    formsByAuthData.set(authData, { values: key, forms });
+  return forms;
 };
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** One pattern for a list of forms, compiled once per list (a run's list lives as long as the run). */
+interface Patterns {
+  /** Tells whether a text holds any form (no `g`: no lastIndex state between calls). */
+  find: RegExp;
+  /** Replaces every form (String.prototype.replace starts a global pattern at 0 each time). */
+  every: RegExp;
+  /** The shortest form: a shorter text cannot hold one. */
+  shortest: number;
+}
+const patternsOf = new WeakMap<readonly string[], Patterns>();
+
+const patterns = (secrets: readonly string[]): Patterns => {
+  const known = patternsOf.get(secrets);
+  if (known) return known;
+  const source = secrets.map(escapeRegExp).join('|');
+  const compiled = {
+    find: new RegExp(source, 'i'),
+    every: new RegExp(source, 'gi'),
+    shortest: Math.min(...secrets.map((form) => form.length)),
+  };
+  patternsOf.set(secrets, compiled);
+  return compiled;
+};
+
+const holds = (text: string, { find, shortest }: Patterns): boolean =>
+  text.length >= shortest && find.test(text);
 
 /**
  * Replaces every occurrence of every secret (e.g. echoed back in an upstream error body), in any
  * letter case: percent-encoding may come back as `%2f` or `%2F`.
  */
-export const scrubSecrets = (text: string, secrets: readonly string[]): string =>
-  secrets.length === 0
-    ? text
-    : text.replace(new RegExp(secrets.map(escapeRegExp).join('|'), 'gi'), '[redacted]');
+export const scrubSecrets = (text: string, secrets: readonly string[]): string => {
+  if (secrets.length === 0) return text;
+  const found = patterns(secrets);
+  return holds(text, found) ? text.replace(found.every, '[redacted]') : text;
+};
 
 /** A short, single-line, secret-free excerpt of an upstream body for an error message. */
 export const excerpt = (text: string, secrets: readonly string[], max = 160): string => {
@@ -68,14 +118,42 @@ export const excerpt = (text: string, secrets: readonly string[], max = 160): st
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
 };
 
+const isPlainObject = (node: object): boolean => {
+  const prototype: unknown = Object.getPrototypeOf(node);
+  return prototype === Object.prototype || prototype === null;
+};
+
+/**
+ * True unless `node` is plain data (strings, numbers, plain objects and arrays) with no secret in
+ * any string or field name. Anything else (a Date, an Error, a class instance) counts as holding
+ * one, so it goes through the copying walk, which keeps only its own enumerable fields.
+ */
+const mayHoldSecret = (node: unknown, found: Patterns): boolean => {
+  if (typeof node === 'string') return holds(node, found);
+  if (typeof node !== 'object' || node === null) return false;
+  if (Array.isArray(node)) return node.some((item) => mayHoldSecret(item, found));
+  if (!isPlainObject(node)) return true;
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    if (holds(key, found) || mayHoldSecret((node as Record<string, unknown>)[key], found)) {
+      return true;
+    }
+  }
+  return false;
+};
+
 /**
  * `value` with every secret replaced inside each string, object key included: a field is never
- * dropped to hide a secret, so a Zap that maps it still gets the rest of its text.
+ * dropped to hide a secret, so a Zap that maps it still gets the rest of its text. Plain data that
+ * holds no secret (nearly every output) is returned as it is, without a copy.
  */
 export const scrubDeep = <T>(value: T, secrets: readonly string[]): T => {
   if (secrets.length === 0) return value;
+  const found = patterns(secrets);
+  if (!mayHoldSecret(value, found)) return value;
   const walk = (node: unknown): unknown => {
-    if (typeof node === 'string') return scrubSecrets(node, secrets);
+    if (typeof node === 'string')
+      return holds(node, found) ? node.replace(found.every, '[redacted]') : node;
     if (Array.isArray(node)) return node.map(walk);
     if (typeof node !== 'object' || node === null) return node;
     return Object.fromEntries(
@@ -97,20 +175,32 @@ export const scrubError = (error: unknown, secrets: readonly string[]): unknown 
   return error;
 };
 
-/** A `z` whose console lines are scrubbed before core writes them anywhere. */
+/**
+ * A `z` whose console lines are scrubbed before core writes them anywhere. The wrapper is built
+ * the first time the perform reads `z.console`: most runs log nothing.
+ */
 const scrubbingConsole = (z: ZObject, secrets: readonly string[]): ZObject => {
   const scrubArgs =
     (write: (...args: unknown[]) => void) =>
     (...args: unknown[]) =>
       write(...args.map((arg) => scrubDeep(arg, secrets)));
-  const { console: original } = z;
-  const console = Object.assign(Object.create(original) as typeof original, {
-    log: scrubArgs(original.log.bind(original)),
-    info: scrubArgs(original.info.bind(original)),
-    warn: scrubArgs(original.warn.bind(original)),
-    error: scrubArgs(original.error.bind(original)),
+  let wrapped: ZObject['console'] | undefined;
+  const wrap = (): ZObject['console'] => {
+    const { console: original } = z;
+    return Object.assign(Object.create(original) as typeof original, {
+      log: scrubArgs(original.log.bind(original)),
+      info: scrubArgs(original.info.bind(original)),
+      warn: scrubArgs(original.warn.bind(original)),
+      error: scrubArgs(original.error.bind(original)),
+    });
+  };
+  return Object.defineProperty(Object.create(z) as ZObject, 'console', {
+    get: () => {
+      wrapped ??= wrap();
+      return wrapped;
+    },
+    enumerable: true,
   });
-  return Object.assign(Object.create(z) as ZObject, { console });
 };
 
 /**
@@ -123,6 +213,8 @@ const teachCoreLogScrubber = (bundle: Bundle, secrets: readonly string[]): void 
   // A copy: the caller's authData object (shared between runs in tests) stays as it was.
   const forms = Object.fromEntries(secrets.map((form, index) => [`scrub_form_${index}`, form]));
   bundle.authData = { ...bundle.authData, ...forms };
+  // The copy holds the same secrets: the run's later secretsOf(bundle) finds them worked out.
+  formsByAuthData.set(bundle.authData, { values: authValuesKey(bundle), forms: secrets });
 };
 
 type Perform<T> = (z: ZObject, bundle: Bundle) => Promise<T> | T;

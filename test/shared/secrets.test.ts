@@ -81,6 +81,57 @@ describe('scrubDeep', () => {
     const value = { a: TOKEN };
     expect(scrubDeep(value, [])).toBe(value);
   });
+
+  it('returns plain data that holds no secret as it is, without copying it', () => {
+    const value = { a: 'clean', list: [1, { b: 'also clean' }], n: null };
+    expect(scrubDeep(value, secrets)).toBe(value);
+  });
+
+  it('copies anything but plain data, keeping only its own fields, as before', () => {
+    const error = new Error(`bad ${TOKEN}`);
+    expect(scrubDeep({ when: new Date(0), error }, secrets)).toEqual({ when: {}, error: {} });
+    expect(scrubDeep([error], secrets)).toEqual([{}]);
+  });
+
+  it('finds a secret in the last of many strings and in a field name alone', () => {
+    const many = Array.from({ length: 50 }, (_, i) => `clean ${i}`);
+    expect(scrubDeep([...many, TOKEN], secrets).at(-1)).toBe('[redacted]');
+    expect(scrubDeep({ [`x ${TOKEN}`]: 1 }, secrets)).toEqual({ 'x [redacted]': 1 });
+  });
+});
+
+describe('the compiled patterns', () => {
+  const secrets = secretsOf({ authData: { api_token: TOKEN } });
+
+  it('scrub every text of a run alike: no state is left from one call to the next', () => {
+    const texts = [`a ${TOKEN}`, `${TOKEN} b`, `x${TOKEN}y${TOKEN}`, 'clean', `c ${TOKEN}`];
+    expect(texts.map((text) => scrubSecrets(text, secrets))).toEqual([
+      'a [redacted]',
+      '[redacted] b',
+      'x[redacted]y[redacted]',
+      'clean',
+      'c [redacted]',
+    ]);
+  });
+
+  it('leave a text shorter than the shortest form alone', () => {
+    expect(scrubSecrets('abc', secretsOf({ authData: { api_token: 'abcd' } }))).toBe('abc');
+    expect(scrubSecrets('abcd', secretsOf({ authData: { api_token: 'abcd' } }))).toBe('[redacted]');
+  });
+});
+
+describe('secretsOf within a run', () => {
+  it('works the forms out once for a run, and again when the stored values change', () => {
+    const authData: Record<string, string> = { api_token: TOKEN };
+    const first = secretsOf({ authData });
+    expect(secretsOf({ authData })).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    authData.api_token = 'another-token-value';
+    const changed = secretsOf({ authData });
+    expect(changed).not.toBe(first);
+    expect(changed).toContain('another-token-value');
+    expect(changed).not.toContain(TOKEN);
+  });
 });
 
 describe('scrubError', () => {
@@ -131,6 +182,34 @@ describe('scrubbingSecrets', () => {
     expect(Object.values(given.authData)).toEqual(
       expect.arrayContaining([TOKEN, encodeURIComponent(TOKEN)]),
     );
+  });
+});
+
+describe('scrubbingSecrets and z.console', () => {
+  it('reads z.console only when the perform logs', async () => {
+    let reads = 0;
+    const lines: unknown[] = [];
+    const z = {
+      get console() {
+        reads += 1;
+        return {
+          log: (...args: unknown[]) => lines.push(...args),
+          info() {},
+          warn() {},
+          error() {},
+        };
+      },
+    } as never;
+    const bundle = () => ({ authData: { api_token: TOKEN } }) as never;
+    await scrubbingSecrets(async () => ['quiet'])(z, bundle());
+    expect(reads).toBe(0);
+    await scrubbingSecrets(async (zz: { console: Console }) => {
+      zz.console.log(`one ${TOKEN}`);
+      zz.console.log('two');
+      return [];
+    })(z, bundle());
+    expect(reads).toBe(1);
+    expect(lines).toEqual(['one [redacted]', 'two']);
   });
 });
 
