@@ -1,4 +1,3 @@
-import nock from 'nock';
 import App from '../src';
 import {
   API,
@@ -10,6 +9,7 @@ import {
   TOKEN,
 } from './helpers/bundle';
 import { messageOf, rejectionOf } from './helpers/errors';
+import nock from './helpers/nock';
 import { runOperation } from './helpers/run';
 import me from './influitive/fixtures/member_me.json';
 

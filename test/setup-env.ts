@@ -1,17 +1,10 @@
-import nock from 'nock';
 import { useClock } from '../src/shared/deadline';
 import { testClock } from './helpers/clock';
+import { stayOffline } from './helpers/offline';
 
-// Tests never reach the internet: only servers the tests start on loopback are allowed.
-nock.disableNetConnect();
-nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
-
-// Each test file loads its own nock; remove this file's interceptor so it cannot answer for the
-// next file in the same worker.
-afterAll(() => {
-  nock.cleanAll();
-  nock.restore();
-});
+// Tests never reach the internet: only servers the tests start on loopback are allowed. Files
+// that fake an API with nock load it through test/helpers/nock.ts, which adds nock's own rule.
+stayOffline();
 
 process.env.DISABLE_ZAPIER_ANALYTICS = '1';
 delete process.env.INFLUITIVE_API_URL;

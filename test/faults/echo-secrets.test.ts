@@ -5,11 +5,11 @@
  * of the secret in every form, while the field that held it is kept with the secret replaced.
  */
 import fc from 'fast-check';
-import nock from 'nock';
 import { API, hookBundle, makeBundle, ORG_ID } from '../helpers/bundle';
 import { testClock } from '../helpers/clock';
 import { rejectionOf } from '../helpers/errors';
 import { fuzzRuns, fuzzSeed } from '../helpers/fuzz';
+import nock from '../helpers/nock';
 import { nockRewardProviders } from '../helpers/pending-pages';
 import { runOperation } from '../helpers/run';
 import { FakeZapierRpc } from '../helpers/zapier-rpc';

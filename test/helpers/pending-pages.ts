@@ -1,8 +1,8 @@
-import nock from 'nock';
 import externalRewards from '../influitive/fixtures/external_rewards.json';
 import page1 from '../influitive/fixtures/reward_redemptions_page1.json';
 import page2 from '../influitive/fixtures/reward_redemptions_page2.json';
 import { API } from './bundle';
+import nock from './nock';
 
 /** Influitive's pending list on two pages (the fixtures), linked by links.next. */
 export const nockBothPages = () =>

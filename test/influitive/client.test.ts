@@ -1,4 +1,3 @@
-import nock from 'nock';
 import { retryAfterSeconds } from '../../src/influitive/client';
 import {
   API,
@@ -11,6 +10,7 @@ import {
 import { testClock } from '../helpers/clock';
 import { messageOf, rejectionOf } from '../helpers/errors';
 import { startLoopbackServer } from '../helpers/loopback';
+import nock from '../helpers/nock';
 import { nockRewardProviders } from '../helpers/pending-pages';
 import { runOperation } from '../helpers/run';
 import page1 from './fixtures/reward_redemptions_page1.json';

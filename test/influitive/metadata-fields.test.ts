@@ -1,4 +1,3 @@
-import nock from 'nock';
 import App from '../../src';
 import {
   keyInWords,
@@ -9,6 +8,7 @@ import {
 import { redemptionOutputFields } from '../../src/influitive/redemption';
 import { providerOutputFields } from '../../src/influitive/reward-providers';
 import { API, authData, influitiveHeaders, makeBundle, TOKEN } from '../helpers/bundle';
+import nock from '../helpers/nock';
 import { runOperation } from '../helpers/run';
 import page1 from './fixtures/reward_redemptions_page1.json';
 

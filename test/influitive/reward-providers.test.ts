@@ -1,4 +1,3 @@
-import nock from 'nock';
 import {
   isFulfilledByInfluitive,
   PROVIDER_CACHE_KEY,
@@ -7,6 +6,7 @@ import {
 import { API, hookBundle, influitiveHeaders, makeBundle } from '../helpers/bundle';
 import { testClock } from '../helpers/clock';
 import { messageOf, rejectionOf } from '../helpers/errors';
+import nock from '../helpers/nock';
 import { runOperation } from '../helpers/run';
 import { FakeZapierRpc } from '../helpers/zapier-rpc';
 import page1 from './fixtures/reward_redemptions_page1.json';

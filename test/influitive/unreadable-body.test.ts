@@ -1,7 +1,7 @@
-import nock from 'nock';
 import { bodyShape, UNREADABLE_WINDOW_SECONDS } from '../../src/influitive/unreadable-body';
 import { hookBundle, TOKEN } from '../helpers/bundle';
 import { messageOf, rejectionOf } from '../helpers/errors';
+import nock from '../helpers/nock';
 import { runOperation } from '../helpers/run';
 import { FakeZapierRpc } from '../helpers/zapier-rpc';
 

@@ -198,13 +198,14 @@ class Verification {
     return { kind: 'unknown', reason: read.stop === 'deadline' ? 'deadline' : 'requests' };
   }
 
-  /** Waits while another run reads the whole list, until it saves what it read. */
+  /**
+   * Waits while another run reads the whole list: the reader saves what it read, then lets go of
+   * its lock, so one cache call a step tells when to look again (the look loads the hints).
+   */
   private async waitForOthers(): Promise<void> {
     const { budget, hints: store } = this.context;
-    const since = clock().now();
     while (budget.deadline.remainingMs() > RESERVE_MS) {
       await clock().sleep(WAIT_STEP_MS);
-      if ((await store.load()).savedAt > since) return;
       if (!(await store.othersReading())) return;
     }
   }

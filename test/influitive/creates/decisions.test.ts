@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import nock from 'nock';
 import fulfill from '../../../src/influitive/creates/fulfill_reward_redemption';
 import refuse from '../../../src/influitive/creates/refuse_reward_redemption';
 import { decisionAlreadyMadeIn } from '../../../src/influitive/decision';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
 import { messageOf, rejectionOf } from '../../helpers/errors';
 import { fuzzRuns, fuzzSeed } from '../../helpers/fuzz';
+import nock from '../../helpers/nock';
 import { runOperation } from '../../helpers/run';
 import { FakeZapierRpc } from '../../helpers/zapier-rpc';
 

@@ -1,6 +1,6 @@
-import nock from 'nock';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
 import { messageOf, rejectionOf } from '../../helpers/errors';
+import nock from '../../helpers/nock';
 import { nockBothPages as bothPages, nockRewardProviders } from '../../helpers/pending-pages';
 import { runOperation } from '../../helpers/run';
 import page1 from '../fixtures/reward_redemptions_page1.json';

@@ -1,10 +1,10 @@
-import nock from 'nock';
 import type { Bundle } from 'zapier-platform-core';
 import { MAX_REQUESTS_PER_RUN } from '../../../src/influitive/pending';
 import { HINTS_KEY } from '../../../src/influitive/pending/hints';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
 import { testClock } from '../../helpers/clock';
 import { messageOf, rejectionOf } from '../../helpers/errors';
+import nock from '../../helpers/nock';
 import { nockBothPages as bothPages, nockRewardProviders } from '../../helpers/pending-pages';
 import { runOperation } from '../../helpers/run';
 import { FakeZapierRpc } from '../../helpers/zapier-rpc';

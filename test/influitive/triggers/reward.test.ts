@@ -1,6 +1,6 @@
-import nock from 'nock';
 import { MAX_DROPDOWN_PAGES } from '../../../src/shared/editor';
 import { API, influitiveHeaders, makeBundle } from '../../helpers/bundle';
+import nock from '../../helpers/nock';
 import { runOperation } from '../../helpers/run';
 import { FakeZapierRpc } from '../../helpers/zapier-rpc';
 import rewards from '../fixtures/external_rewards.json';

@@ -1,9 +1,9 @@
-import nock from 'nock';
 import App from '../../../src';
 import { HINTS_KEY } from '../../../src/influitive/pending/hints';
 import { API, hookBundle, influitiveHeaders, makeBundle, TOKEN } from '../../helpers/bundle';
 import { testClock } from '../../helpers/clock';
 import { messageOf, rejectionOf } from '../../helpers/errors';
+import nock from '../../helpers/nock';
 import { nockRewardProviders } from '../../helpers/pending-pages';
 import { runOperation } from '../../helpers/run';
 import { FakeZapierRpc } from '../../helpers/zapier-rpc';
