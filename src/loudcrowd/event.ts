@@ -105,27 +105,41 @@ const countOf = (medias: readonly LoudCrowdMedia[], postType: string): number =>
 const fieldsOf = (raw: unknown): string =>
   isJsonObject(raw) ? ` (its fields: ${fieldNames(raw)})` : '';
 
-/** One reward event in the shape the trigger outputs; throws LoudCrowdEventShapeError otherwise. */
-export const normalizeLoudCrowdEvent = (raw: unknown): LoudCrowdRewardEvent => {
+/**
+ * One reward event in the shape the trigger outputs, or why the value cannot be one. A result, not
+ * a throw: a hostile list of 200,000 numbers would otherwise build 200,000 stack traces.
+ */
+const readLoudCrowdEvent = (
+  raw: unknown,
+): { event: LoudCrowdRewardEvent; reason?: never } | { event?: never; reason: string } => {
   const parsed = loudCrowdEventInputSchema.safeParse(raw);
   if (!parsed.success) {
     const reasons = parsed.error.issues.map((issue) => issue.message).join('; ');
-    throw new LoudCrowdEventShapeError(`${reasons}${fieldsOf(raw)}`);
+    return { reason: `${reasons}${fieldsOf(raw)}` };
   }
   const event: JsonObject & { lcId: string } = parsed.data;
   const { items, unread } = mediaItems(event);
   const medias = items.map((item) => normalizeMedia(item, nonEmptyString(event.platform)));
-  return loudCrowdRewardEventSchema.parse({
-    ...event,
-    ...unread,
-    id: event.lcId,
-    medias,
-    media_count: medias.length,
-    feed_count: countOf(medias, 'FEED'),
-    story_count: countOf(medias, 'STORY'),
-    reel_count: countOf(medias, 'REEL'),
-    ...idempotencyKeys('loudcrowd-reward', event.lcId),
-  });
+  return {
+    event: loudCrowdRewardEventSchema.parse({
+      ...event,
+      ...unread,
+      id: event.lcId,
+      medias,
+      media_count: medias.length,
+      feed_count: countOf(medias, 'FEED'),
+      story_count: countOf(medias, 'STORY'),
+      reel_count: countOf(medias, 'REEL'),
+      ...idempotencyKeys('loudcrowd-reward', event.lcId),
+    }),
+  };
+};
+
+/** One reward event in the shape the trigger outputs; throws LoudCrowdEventShapeError otherwise. */
+export const normalizeLoudCrowdEvent = (raw: unknown): LoudCrowdRewardEvent => {
+  const read = readLoudCrowdEvent(raw);
+  if (read.reason !== undefined) throw new LoudCrowdEventShapeError(read.reason);
+  return read.event;
 };
 
 /** The events of one delivery: the valid ones, and a reason for each one that is not. */
@@ -155,13 +169,13 @@ export const loudCrowdEventsFromBody = (body: unknown): LoudCrowdDelivery => {
   const raws: unknown[] = Array.isArray(body) ? body : [body];
   const delivery: LoudCrowdDelivery = { events: [], rejected: [] };
   raws.forEach((raw, index) => {
-    try {
-      delivery.events.push(normalizeLoudCrowdEvent(raw));
-    } catch (error) {
-      if (!(error instanceof LoudCrowdEventShapeError)) throw error;
-      const which = Array.isArray(body) ? `event ${index + 1}` : 'the event';
-      delivery.rejected.push(`${which} ${error.message}`);
+    const read = readLoudCrowdEvent(raw);
+    if (read.event !== undefined) {
+      delivery.events.push(read.event);
+      return;
     }
+    const which = Array.isArray(body) ? `event ${index + 1}` : 'the event';
+    delivery.rejected.push(`${which} ${read.reason}`);
   });
   return delivery;
 };

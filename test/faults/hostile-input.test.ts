@@ -66,7 +66,7 @@ const REPO = join(__dirname, '..', '..');
 /** Fixed in `npm test`, fresh and printed in `npm run test:fuzz` (test/helpers/fuzz.ts). */
 const SEED = fuzzSeed();
 /** `npm test` runs enough to reach every family of every generator (asserted below); the fuzz tier 10,000. */
-const GENERATED_PER_TRIGGER = fuzzRuns(1_000, 10_000);
+const GENERATED_PER_TRIGGER = fuzzRuns(500, 10_000);
 const HANDLER_SHARE = fuzzRuns(150, 1_000);
 const DIRECT_SHARE = GENERATED_PER_TRIGGER - HANDLER_SHARE;
 const VERIFIED_RUNS = fuzzRuns(40, 120);
