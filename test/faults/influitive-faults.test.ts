@@ -34,7 +34,7 @@ import { FakeZapierRpc } from '../../sandbox/zapier-rpc';
  * however slow the machine. The short timeout is set only around that one faulted call, so no
  * other request can time out spuriously on a busy machine (the default 12 s applies elsewhere).
  */
-const TIMEOUT_MS = 200;
+const TIMEOUT_MS = 50;
 const SLOW_MS = 500;
 /** Delayed answers waiting for the test to release them. */
 const held: (() => void)[] = [];
