@@ -15,7 +15,7 @@ import {
   type RunBudget,
   readFrom,
 } from './list';
-import { keepsOrder } from './order';
+import { keepsOrder, NO_DATES, tallyKeeps, tallyOrder } from './order';
 
 export interface RecentRead {
   read: ListRead;
@@ -54,15 +54,17 @@ export const readRecent = async (
     return { read, from: tailStart, covered: read.complete && reachesBack && inOrder };
   }
   let reachedBack = false;
-  const read = await readFrom(source, budget, FIRST_PAGE, (page, pages) => {
+  // The order of every page read so far, kept up page by page (never re-read from the start).
+  let sofar = NO_DATES;
+  const read = await readFrom(source, budget, FIRST_PAGE, (page) => {
+    sofar = tallyOrder(datesOf(page.redemptions), sofar);
     if (stopAt?.(page)) return true;
     // Newest first, a page that reaches back past `since` ends the span, if every date so far
     // was in order: the rest of the list is older.
-    const sofar = pages.flatMap((p) => p.redemptions);
     reachedBack =
       page.redemptions.some((r) => requestedMs(r) < since) &&
-      sofar.filter((r) => !Number.isNaN(requestedMs(r))).length >= MIN_DATES_FOR_ORDER &&
-      keepsOrder(datesOf(sofar), 'newest_first');
+      sofar.dated >= MIN_DATES_FOR_ORDER &&
+      tallyKeeps(sofar, 'newest_first');
     return reachedBack;
   });
   return { read, from: FIRST_PAGE, covered: read.complete || reachedBack };
