@@ -110,6 +110,30 @@ describe('npm run package', () => {
     expect(core.version).toBe(lock.packages['node_modules/zapier-platform-core']?.version);
   });
 
+  it("lists every trigger, action and search in the CLI's definition.json, as the editor will", () => {
+    // What `zapier-platform describe` prints, read from the definition the CLI built into the zip
+    // (the file Zapier reads), instead of starting the CLI once more.
+    const definition = JSON.parse(buildZip.readAsText('definition.json')) as Record<
+      'triggers' | 'creates' | 'searches',
+      Record<string, { display: { label: string; hidden?: boolean } }>
+    >;
+    const labels = (kind: 'triggers' | 'creates' | 'searches') =>
+      Object.values(definition[kind]).map(({ display }) => display.label);
+    expect(labels('triggers')).toEqual(
+      expect.arrayContaining([
+        'Reward Requested (Needs Hub Webhook)',
+        'Reward Requested (Checks Every Few Minutes)',
+        'Reward Request Still Waiting',
+        'Daily Pending Rewards Summary',
+        'New LoudCrowd Reward Event',
+      ]),
+    );
+    expect(labels('creates').sort()).toEqual(
+      ['Fulfill Reward Redemption', 'Refuse Reward Redemption'].sort(),
+    );
+    expect(labels('searches').sort()).toEqual(['Find Member', 'Find Reward Redemption'].sort());
+  });
+
   it('writes a source.zip of the project source, without dependencies or build output', () => {
     const files = filesOf(sourceZip);
     expect(files).toEqual(
