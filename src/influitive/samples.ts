@@ -1,5 +1,6 @@
-import { normalizeRedemption } from './redemption';
-import { withProvider } from './reward-providers';
+import editorSamples from '../editor-samples.json';
+import type { RewardRedemption } from './redemption';
+import type { WithProvider } from './reward-providers';
 
 /** The org ID of the hub the samples come from; it shapes the sample's idempotency keys. */
 export const SAMPLE_ORG_ID = '7b3e9f1a-5c2d-4e8b-a6f0-1d3c5e7a9b2f';
@@ -36,12 +37,9 @@ export const pendingRedemptionPage = {
   links: { self: 'https://api.influitive.com/reward_redemptions', next: null },
 };
 
-/** With its reward's provider, as the redemption triggers output it (the search ignores those). */
-export const redemptionSample = withProvider(
-  normalizeRedemption(pendingRedemptionPage.reward_redemptions[0], {
-    contacts: pendingRedemptionPage.contacts,
-    defaultStatus: 'pending',
-    orgId: SAMPLE_ORG_ID,
-  }),
-  {},
-);
+/**
+ * With its reward's provider, as the redemption triggers output it (the search ignores those):
+ * `pendingRedemptionPage`'s record through `normalizeRedemption` and `withProvider`, computed by
+ * `npm run samples` (scripts/editor-samples.ts) so that loading the app runs no normaliser.
+ */
+export const redemptionSample: WithProvider<RewardRedemption> = editorSamples.redemption;

@@ -5,6 +5,7 @@
  * sample and the tests all go through `normalizeLoudCrowdEvent`.
  */
 import * as zm from 'zod/mini';
+import editorSamples from '../editor-samples.json';
 import { toIsoWithOffset } from '../shared/dates';
 import { idempotencyKeys, idempotencyOutputFields } from '../shared/idempotency';
 import {
@@ -203,7 +204,11 @@ export const loudCrowdSamplePayload = {
   ],
 };
 
-export const loudCrowdEventSample = normalizeLoudCrowdEvent(loudCrowdSamplePayload);
+/**
+ * The editor's sample: `loudCrowdSamplePayload` through `normalizeLoudCrowdEvent`, computed by
+ * `npm run samples` (scripts/editor-samples.ts) so that loading the app runs no normaliser.
+ */
+export const loudCrowdEventSample: LoudCrowdRewardEvent = editorSamples.loudcrowd_reward_event;
 
 export const loudCrowdEventOutputFields = [
   { key: 'id', label: 'Reward Event ID', type: 'string' as const },

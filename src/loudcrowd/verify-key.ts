@@ -65,9 +65,12 @@ const headerKeys = (headers: Map<string, string>): Presented[] => {
   const authorization = headers.get('authorization');
   return [
     ...(authorization === undefined ? [] : fromAuthorization(authorization)),
-    ...KEY_HEADERS.flatMap((name) =>
-      partsOf(headers.get(name) ?? '').map((key) => ({ where: `the ${name} header`, key })),
-    ),
+    ...KEY_HEADERS.flatMap((name) => {
+      const value = headers.get(name);
+      return value === undefined
+        ? []
+        : partsOf(value).map((key) => ({ where: `the ${name} header`, key }));
+    }),
   ];
 };
 

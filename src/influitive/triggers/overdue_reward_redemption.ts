@@ -1,3 +1,4 @@
+import editorSamples from '../../editor-samples.json';
 import { clock, Deadline } from '../../shared/deadline';
 import { DROPDOWN_BUDGET_MS, isEditorRead } from '../../shared/editor';
 import type { Bundle, ZObject } from '../../shared/types';
@@ -11,10 +12,9 @@ import {
   includeInfluitiveFulfilledField,
   keepRewardsYouFulfill,
   providerOutputFields,
-  withProvider,
+  type WithProvider,
 } from '../reward-providers';
-import { redemptionSample } from '../samples';
-import { type StillWaitingOptions, stillWaiting } from '../still-waiting';
+import { type StillWaitingAlert, type StillWaitingOptions, stillWaiting } from '../still-waiting';
 
 export const DEFAULT_MIN_AGE_HOURS = 24;
 
@@ -127,12 +127,12 @@ const alertOutputFields = [
   ...providerOutputFields,
 ];
 
-/** The sample redemption as this trigger outputs it, three days after it was requested. */
-const [stillWaitingSample] = stillWaiting(
-  [withProvider(redemptionSample, {})],
-  Date.parse('2026-11-23T12:14:03-05:00'),
-  { minAgeHours: DEFAULT_MIN_AGE_HOURS },
-).alerts;
+/**
+ * The sample redemption as this trigger outputs it, three days after it was requested (computed
+ * by \`stillWaiting\` through \`npm run samples\`, scripts/editor-samples.ts).
+ */
+const stillWaitingSample: StillWaitingAlert<WithProvider<RewardRedemption>> =
+  editorSamples.overdue_reward_redemption;
 
 export default {
   key: 'overdue_reward_redemption',

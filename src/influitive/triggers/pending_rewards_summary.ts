@@ -1,10 +1,10 @@
+import editorSamples from '../../editor-samples.json';
 import { cacheGet, cacheSet } from '../../shared/cache';
 import { clock } from '../../shared/deadline';
 import { type Bundle, isJsonObject, type ZObject } from '../../shared/types';
 import { STILL_WAITING_LABEL } from '../copy';
 import { fetchPendingRedemptions } from '../pending';
 import { dateIn, type PendingSummary, summarizePending } from '../pending-summary';
-import { redemptionSample } from '../samples';
 
 /** A day's summary is kept this long, so the checks after the first cost no request. */
 const SUMMARY_TTL_SECONDS = 26 * 60 * 60;
@@ -45,27 +45,8 @@ export const summarizeToday = async (z: ZObject, bundle: Bundle): Promise<Pendin
   return [summary];
 };
 
-const sample = summarizePending(
-  [
-    redemptionSample,
-    {
-      ...redemptionSample,
-      id: '48227',
-      requested_at: '2026-11-21T11:47:29-05:00',
-      reward_id: '742',
-      reward: { id: '742', name: 'Brightline Hoodie (Unisex)' },
-      metadata: {},
-      summary:
-        'Brightline Hoodie (Unisex) for Diego Alvarez <diego.alvarez@contoso-retail.example>',
-    },
-  ],
-  {
-    complete: true,
-    now: Date.parse('2026-11-23T08:00:00-05:00'),
-    amountField: 'amount',
-    timeZone: 'America/Toronto',
-  },
-);
+/** Two redemptions summarised on 2026-11-23 in Toronto (\`npm run samples\`, scripts/editor-samples.ts). */
+const sample: PendingSummary = editorSamples.pending_rewards_summary;
 
 export default {
   key: 'pending_rewards_summary',
