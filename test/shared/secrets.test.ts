@@ -186,30 +186,64 @@ describe('scrubbingSecrets', () => {
 });
 
 describe('scrubbingSecrets and z.console', () => {
-  it('reads z.console only when the perform logs', async () => {
-    let reads = 0;
+  const bundle = () => ({ authData: { api_token: TOKEN } }) as never;
+  const consoleInto = (lines: unknown[]) => ({
+    log: (...args: unknown[]) => lines.push(...args),
+    info: (...args: unknown[]) => lines.push(...args),
+    warn: (...args: unknown[]) => lines.push(...args),
+    error: (...args: unknown[]) => lines.push(...args),
+    table: (...args: unknown[]) => lines.push('table', ...args),
+  });
+
+  it("hands the perform core's own z with a scrubbing console, and puts core's console back", async () => {
     const lines: unknown[] = [];
-    const z = {
-      get console() {
-        reads += 1;
-        return {
-          log: (...args: unknown[]) => lines.push(...args),
-          info() {},
-          warn() {},
-          error() {},
-        };
-      },
-    } as never;
-    const bundle = () => ({ authData: { api_token: TOKEN } }) as never;
-    await scrubbingSecrets(async () => ['quiet'])(z, bundle());
-    expect(reads).toBe(0);
+    const original = consoleInto(lines);
+    const z = { console: original, cache: {} };
+    let seen: unknown;
     await scrubbingSecrets(async (zz: { console: Console }) => {
+      seen = zz;
       zz.console.log(`one ${TOKEN}`);
-      zz.console.log('two');
+      zz.console.warn({ echo: TOKEN });
+      zz.console.table('as it is');
       return [];
-    })(z, bundle());
-    expect(reads).toBe(1);
-    expect(lines).toEqual(['one [redacted]', 'two']);
+    })(z as never, bundle());
+    expect(seen).toBe(z);
+    expect(lines).toEqual(['one [redacted]', { echo: '[redacted]' }, 'table', 'as it is']);
+    expect(z.console).toBe(original);
+  });
+
+  it("puts core's console back when the perform throws", async () => {
+    const original = consoleInto([]);
+    const z = { console: original };
+    await expect(
+      scrubbingSecrets(async () => {
+        throw new Error(`bad ${TOKEN}`);
+      })(z as never, bundle()),
+    ).rejects.toThrow('bad [redacted]');
+    expect(z.console).toBe(original);
+  });
+
+  it('scrubs through a copy of z when its console cannot be set (a getter, a frozen z)', async () => {
+    const makers = [
+      (lines: unknown[]) => ({
+        get console() {
+          return consoleInto(lines);
+        },
+      }),
+      (lines: unknown[]) => Object.freeze({ console: consoleInto(lines) }),
+    ];
+    for (const make of makers) {
+      const lines: unknown[] = [];
+      const z = make(lines);
+      let seen: unknown;
+      await scrubbingSecrets(async (zz: { console: Console }) => {
+        seen = zz;
+        zz.console.log(`one ${TOKEN}`);
+        return [];
+      })(z as never, bundle());
+      expect(seen).not.toBe(z);
+      expect(lines).toEqual(['one [redacted]']);
+    }
   });
 });
 
