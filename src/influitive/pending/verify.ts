@@ -3,7 +3,8 @@
  * silent in Zapier and an errored one is not:
  * - confirmed / decided: the API's own record, read in this run, says pending / decided;
  * - absent: this run read the whole list and it cannot have skipped the id: two whole reads agree
- *   (the list did not move between them) and neither holds it, the last at the last re-check;
+ *   (the list did not move between them) and neither holds it, the last at the last re-check (a run
+ *   whose budget ends before that re-check has proven nothing: the API may list the id later);
  * - unknown: anything less (a list too long for one run, too slow, moving, or unreadable): the
  *   hook errors and says what will pick the redemption up.
  * Other runs' reads (shared as hints) only spare early re-checks; a halt rests on this run's own
@@ -57,7 +58,7 @@ export const RECENT_MS = 10 * 60_000;
 /** A run that waits for another's read keeps this long for its own last re-check. */
 const RESERVE_MS = 8_000;
 
-export type UnknownReason = 'requests' | 'deadline' | 'moving' | 'unreadable';
+export type UnknownReason = 'requests' | 'recheck' | 'deadline' | 'moving' | 'unreadable';
 
 export type Verdict =
   | { kind: 'confirmed' | 'decided'; redemption: RewardRedemption; checks: number }
@@ -246,12 +247,15 @@ export const verifyPending = async (
   );
   let last: Look = { kind: 'unknown', reason: 'deadline' };
   let checks = 0;
+  /** Whether the last scheduled re-check was made: reads before it prove nothing absent. */
+  let lookedLast = false;
   for (const [index, at] of schedule.entries()) {
     await budget.deadline.waitUntil(at);
     if (budget.blocked()) break;
     const final = index === schedule.length - 1;
     last = await run.look(final);
     checks += 1;
+    lookedLast = final;
     if (last.kind === 'found') {
       const kind = isStillPending(last.redemption) ? 'confirmed' : 'decided';
       return { kind, redemption: last.redemption, checks };
@@ -265,6 +269,12 @@ export const verifyPending = async (
       const kind = isStillPending(last.redemption) ? 'confirmed' : 'decided';
       return { kind, redemption: last.redemption, checks: checks + 1 };
     }
+  }
+  if (last.kind === 'read' && run.proven() && !lookedLast) {
+    // Two reads agreed, but early: a redemption the API lists a few seconds after its webhook
+    // would have shown at a re-check this run could not make.
+    const blocked = budget.blocked();
+    return { kind: 'unknown', reason: blocked === 'requests' ? 'recheck' : 'deadline', checks };
   }
   if (last.kind === 'read' && run.proven()) {
     return {
@@ -293,6 +303,8 @@ export const unknownReason = (verdict: Extract<Verdict, { kind: 'unknown' }>): s
   switch (verdict.reason) {
     case 'requests':
       return `the pending list is longer than one run may read (${MAX_REQUESTS_PER_RUN} requests, to stay inside Influitive's firewall limit of 200 requests per 5 minutes), so it could not be read to its end; later runs read on from where this one stopped`;
+    case 'recheck':
+      return `reading the whole pending list used this run's ${MAX_REQUESTS_PER_RUN} requests (to stay inside Influitive's firewall limit of 200 requests per 5 minutes) before its last re-check, ${Math.round((recheckSchedule().at(-1) ?? 0) / 1000)} s after the webhook arrived, and Influitive can list a new redemption some seconds after its webhook, so it may still appear`;
     case 'moving':
       return 'the pending list changed while it was read (redemptions were decided or added between page reads), so a read could have skipped it; a halt needs two reads that agree';
     case 'unreadable':

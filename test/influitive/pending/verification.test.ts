@@ -120,6 +120,27 @@ describe('the hook and its claims', () => {
     expect(listRequests(hub)).toBeLessThanOrEqual(MAX_REQUESTS_PER_RUN);
   });
 
+  it('says "could not tell", never halts, when two early whole reads spend the run before its last re-check', async () => {
+    // Found by the fuzz tier (seed 1319040059): oldest first, 18 pages. The first delivery learns
+    // the tail; the second is listed 9 s after its webhook. Its whole reads at 0 and 5 s agree and
+    // use the run's 40 requests, so the 12 and 20 s re-checks never happen: those two reads are
+    // no proof that the API will not list it, and a halt would drop a genuine reward in silence.
+    const hub = await hubWith('oldest_first', 440);
+    const first = requestReward(hub);
+    await expect(deliverId(first)).resolves.toMatchObject([{ id: String(first) }]);
+    const late = requestReward(hub, 9_000);
+    const before = listRequests(hub);
+    const error = await rejectionOf(deliverId(late));
+    expect(error.name).not.toBe('HaltedError');
+    expect(messageOf(error)).toMatch(
+      new RegExp(
+        `^Could not tell whether reward redemption ${late} is pending: reading the whole pending list used this run's 40 requests .* before its last re-check, 20 s after the webhook arrived, .*pick it up`,
+      ),
+    );
+    expect(messageOf(error)).not.toMatch(/replay/i);
+    expect(listRequests(hub) - before).toBeLessThanOrEqual(MAX_REQUESTS_PER_RUN);
+  });
+
   it('ends a read over slow pages with an error before Zapier stops the run', async () => {
     const hub = await hubWith('oldest_first', 300, { latencyMs: 4_000 });
     const started = testClock.now();
