@@ -208,7 +208,8 @@ const withScrubbedConsole = async <T>(
   perform: (z: ZObject) => Promise<T> | T,
 ): Promise<T> => {
   const own = Object.getOwnPropertyDescriptor(z, 'console');
-  if (!own?.writable || Object.isFrozen(z)) {
+  // A frozen z has no writable property, so it takes this path too.
+  if (!own?.writable) {
     return perform({ ...z, console: scrubbedConsoleOf(z.console, secrets) });
   }
   const original = own.value as ZObject['console'];

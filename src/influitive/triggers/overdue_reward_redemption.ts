@@ -129,7 +129,7 @@ const alertOutputFields = [
 
 /**
  * The sample redemption as this trigger outputs it, three days after it was requested (computed
- * by \`stillWaiting\` through \`npm run samples\`, scripts/editor-samples.ts).
+ * by `stillWaiting` through `npm run samples`, scripts/editor-samples.ts).
  */
 const stillWaitingSample: StillWaitingAlert<WithProvider<RewardRedemption>> =
   editorSamples.overdue_reward_redemption;

@@ -45,7 +45,7 @@ export const summarizeToday = async (z: ZObject, bundle: Bundle): Promise<Pendin
   return [summary];
 };
 
-/** Two redemptions summarised on 2026-11-23 in Toronto (\`npm run samples\`, scripts/editor-samples.ts). */
+/** Two redemptions summarised on 2026-11-23 in Toronto (`npm run samples`, scripts/editor-samples.ts). */
 const sample: PendingSummary = editorSamples.pending_rewards_summary;
 
 export default {
